@@ -1,0 +1,51 @@
+# The two commands a person needs: `make demo` and `make test`. CI calls `make test`.
+PYTHON ?= python3
+VENV := .venv
+UV := $(VENV)/bin/uv
+NS := $(VENV)/bin/newsstand
+PYTEST := $(VENV)/bin/pytest
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: demo run test check lint test-sqlite test-postgres bench clean env browser
+
+$(UV):
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Newsstand needs Python 3.11+"'
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --inexact --all-groups
+	touch $@
+
+env: $(VENV)/.synced
+
+demo: env
+	$(NS) demo
+
+run: env
+	$(NS) run
+
+lint: env
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
+
+browser:
+	@scripts/ensure-chromium
+
+test-sqlite: env
+	$(PYTEST) -p no:cacheprovider
+
+test-postgres: env
+	scripts/test-postgres "$(POSTGRES_URL)"
+
+test: env browser lint test-sqlite test-postgres
+
+bench: env
+	$(VENV)/bin/python bench/parse_conformance.py
+	$(VENV)/bin/python bench/parse_speed.py
+	$(VENV)/bin/python bench/refresh_throughput.py
+
+clean:
+	rm -rf $(VENV) newsstand-data .pytest_cache .mypy_cache .ruff_cache

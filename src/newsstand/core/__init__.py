@@ -1,0 +1,1 @@
+"""Pure decisions and transformations. No Django, no HTTP, no database, no clock."""

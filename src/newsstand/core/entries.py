@@ -1,0 +1,89 @@
+"""The data of the ingest flow, named by stage.
+
+``FetchResult`` (newsstand.net) → ``ParsedFeed``/``ParsedEntry`` (parse) →
+``EntryCandidate`` (normalise) → ``Article`` (stored by newsstand.articles).
+
+Nothing downstream of the parser knows which format (RSS, Atom, JSON Feed) an entry came
+from. All values are plain, immutable data; times are timezone-aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+ContentType = Literal["html", "text"]
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """A piece of entry text with its declared type (``text`` is escaped, never sanitised as HTML)."""
+
+    value: str
+    type: ContentType = "html"
+
+
+@dataclass(frozen=True, slots=True)
+class Enclosure:
+    url: str
+    type: str = ""
+    length: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedEntry:
+    """One entry exactly as the feed gave it (raw strings, URLs not yet checked)."""
+
+    guid: str = ""
+    link: str = ""
+    title: str = ""
+    title_type: ContentType = "text"
+    summary: Content | None = None
+    content: Content | None = None
+    authors: tuple[str, ...] = ()
+    published: datetime | None = None
+    updated: datetime | None = None
+    categories: tuple[str, ...] = ()
+    image: str = ""
+    enclosures: tuple[Enclosure, ...] = ()
+    comments: str = ""
+    language: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """A feed document parsed into the canonical model."""
+
+    format: str  # "rss20", "rss10", "rss09x", "atom10", "atom03", "json10", "json11"
+    title: str = ""
+    link: str = ""
+    description: str = ""
+    language: str = ""
+    icon: str = ""
+    entries: tuple[ParsedEntry, ...] = ()
+    # True when the fast path was not trusted and the tolerant parser produced this result.
+    used_fallback: bool = False
+    # Non-fatal problems (feedparser's "bozo" exceptions), kept for the feed-health page.
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EntryCandidate:
+    """A normalised entry, ready to be stored: URLs checked, HTML sanitised, identity fixed."""
+
+    identity: str  # stable key within a publisher: "guid:…", "url:…" or "hash:…"
+    guid: str
+    url: str  # canonical URL, or "" when the entry has none that is http(s)
+    title: str  # plain text
+    summary_html: str  # sanitised
+    content_html: str  # sanitised
+    authors: tuple[str, ...]
+    published: datetime  # never in the future; first-seen time when the feed gave none
+    updated: datetime | None
+    categories: tuple[str, ...]
+    image: str  # http(s) or ""
+    comments: str  # http(s) or ""
+    language: str
+    content_hash: str  # hex digest of the normalised title + text, for exact duplicates
+    enclosures: tuple[Enclosure, ...] = field(default=())

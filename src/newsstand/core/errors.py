@@ -1,0 +1,127 @@
+"""One error tree for Newsstand. Foreign errors are wrapped once, at the boundary.
+
+Every error carries a short machine ``code`` (stored on the feed as its last error
+kind) and a human message. Handlers catch the narrowest class they can act on.
+"""
+
+from __future__ import annotations
+
+
+class NewsstandError(Exception):
+    """Base of every error Newsstand raises on purpose."""
+
+    code = "error"
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or self.__class__.__doc__ or self.code)
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0]) if self.args else self.code
+
+
+# --- fetching -----------------------------------------------------------------
+
+
+class FetchError(NewsstandError):
+    """The resource could not be fetched."""
+
+    code = "fetch"
+
+
+class InvalidURL(FetchError):
+    """The URL is not an absolute http(s) URL."""
+
+    code = "invalid_url"
+
+
+class BlockedAddress(FetchError):
+    """The host resolves to an address that the network policy refuses."""
+
+    code = "blocked_address"
+
+
+class ResolveError(FetchError):
+    """The host name could not be resolved."""
+
+    code = "dns"
+
+
+class ConnectError(FetchError):
+    """The connection could not be opened."""
+
+    code = "connect"
+
+
+class Timeout(FetchError):
+    """The fetch ran past its deadline."""
+
+    code = "timeout"
+
+
+class TooLarge(FetchError):
+    """The body (raw or decoded) is larger than the limit."""
+
+    code = "too_large"
+
+
+class TooManyRedirects(FetchError):
+    """The redirect chain is longer than the limit or loops."""
+
+    code = "too_many_redirects"
+
+
+class BadEncoding(FetchError):
+    """The response uses a content coding we refuse (stacked, unknown or corrupt)."""
+
+    code = "bad_encoding"
+
+
+class HTTPStatusError(FetchError):
+    """The server answered with an error status."""
+
+    code = "http_status"
+
+    def __init__(self, status: int, message: str = "", retry_after: float | None = None) -> None:
+        super().__init__(message or f"HTTP {status}")
+        self.status = status
+        self.retry_after = retry_after
+
+
+class Gone(HTTPStatusError):
+    """The server says the feed is gone for good (410)."""
+
+    code = "gone"
+
+
+class RateLimited(HTTPStatusError):
+    """The server asks us to slow down (429 or 503)."""
+
+    code = "rate_limited"
+
+
+# --- parsing ------------------------------------------------------------------
+
+
+class ParseError(NewsstandError):
+    """The document could not be parsed as a feed."""
+
+    code = "parse"
+
+
+class NotAFeed(ParseError):
+    """The document is not a feed (HTML page, empty body, unknown format)."""
+
+    code = "not_a_feed"
+
+
+class UnsafeXML(ParseError):
+    """The XML uses entity expansion or external entities that we refuse."""
+
+    code = "unsafe_xml"
+
+
+class OPMLError(ParseError):
+    """The OPML document could not be read."""
+
+    code = "opml"

@@ -1,0 +1,180 @@
+"""Composition: the one module that reads the environment.
+
+Every setting Newsstand reads is declared in ``SETTINGS_TABLE`` (name, default, meaning);
+docs/settings.md documents each one and a test keeps the two in step. Code below the
+composition layer receives plain values, never this module.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+SETTINGS_TABLE: dict[str, tuple[str, str]] = {
+    "NEWSSTAND_DATA_DIR": ("./newsstand-data", "Folder for the SQLite database and other state."),
+    "DATABASE_URL": ("", "Database URL (postgres://…); empty means SQLite in the data folder."),
+    "NEWSSTAND_SECRET_KEY": ("", "Django secret key; generated and kept in the data folder when empty."),
+    "NEWSSTAND_DEBUG": ("false", "Django debug mode (never in production)."),
+    "NEWSSTAND_ALLOWED_HOSTS": ("localhost,127.0.0.1,[::1]", "Comma-separated host names served."),
+    "NEWSSTAND_ALLOW_NETWORKS": ("", "Comma-separated CIDRs the fetcher may reach although not public."),
+    "NEWSSTAND_FETCH_TIMEOUT": ("30", "Overall deadline of one fetch, in seconds."),
+    "NEWSSTAND_FETCH_MAX_BYTES": ("15728640", "Largest body accepted, raw and decoded, in bytes."),
+    "NEWSSTAND_FETCH_PER_HOST": ("2", "Concurrent connections to one host."),
+    "NEWSSTAND_FETCH_CONCURRENCY": ("64", "Concurrent fetches in one refresh batch."),
+    "NEWSSTAND_REFRESH_BATCH": ("200", "Feeds claimed by one refresh task."),
+    "NEWSSTAND_MIN_INTERVAL": ("600", "Shortest polling interval of a feed, in seconds."),
+    "NEWSSTAND_MAX_INTERVAL": ("86400", "Longest polling interval of a feed, in seconds."),
+    "NEWSSTAND_SCHEDULER_TICK": ("15", "Seconds between two scheduler passes."),
+    "NEWSSTAND_WORKER_THREADS": ("2", "Task worker threads in `newsstand run`."),
+    "NEWSSTAND_BIND": ("127.0.0.1:8000", "Address and port the web server listens on."),
+}
+
+
+def env(name: str) -> str:
+    return os.environ.get(name, SETTINGS_TABLE[name][0])
+
+
+def env_bool(name: str) -> bool:
+    return env(name).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(data_dir: Path) -> str:
+    configured = env("NEWSSTAND_SECRET_KEY")
+    if configured:
+        return configured
+    key_file = data_dir / "secret_key"
+    if not key_file.exists():
+        import secrets
+
+        data_dir.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env("NEWSSTAND_DATA_DIR")).resolve()
+SECRET_KEY = _secret_key(DATA_DIR)
+DEBUG = env_bool("NEWSSTAND_DEBUG")
+ALLOWED_HOSTS = [h.strip() for h in env("NEWSSTAND_ALLOWED_HOSTS").split(",") if h.strip()]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "newsstand.sources",
+    "newsstand.articles",
+    "newsstand.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "newsstand.urls"
+WSGI_APPLICATION = "newsstand.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict[str, object]:
+    url = env("DATABASE_URL")
+    if url:
+        return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(DATA_DIR / "newsstand.sqlite3"),
+        "OPTIONS": {
+            # WAL lets readers and the single writer work at once; IMMEDIATE makes a writer
+            # take the lock up front, so busy_timeout (ms) applies instead of a deadlock error.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
+    }
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "fetch"],
+    }
+}
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "newsstand": {"handlers": ["console"], "level": "INFO"},
+        "django_tasks": {"handlers": ["console"], "level": "WARNING"},
+    },
+}
+
+# Values handed down to the fetcher and the scheduler (plain data, read once here).
+NEWSSTAND = {
+    "allow_networks": [n.strip() for n in env("NEWSSTAND_ALLOW_NETWORKS").split(",") if n.strip()],
+    "fetch_timeout": float(env("NEWSSTAND_FETCH_TIMEOUT")),
+    "fetch_max_bytes": int(env("NEWSSTAND_FETCH_MAX_BYTES")),
+    "fetch_per_host": int(env("NEWSSTAND_FETCH_PER_HOST")),
+    "fetch_concurrency": int(env("NEWSSTAND_FETCH_CONCURRENCY")),
+    "refresh_batch": int(env("NEWSSTAND_REFRESH_BATCH")),
+    "min_interval": int(env("NEWSSTAND_MIN_INTERVAL")),
+    "max_interval": int(env("NEWSSTAND_MAX_INTERVAL")),
+    "scheduler_tick": float(env("NEWSSTAND_SCHEDULER_TICK")),
+    "worker_threads": int(env("NEWSSTAND_WORKER_THREADS")),
+    "bind": env("NEWSSTAND_BIND"),
+}
