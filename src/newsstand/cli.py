@@ -1,14 +1,89 @@
-"""The `newsstand` command line (placeholder until the commands land)."""
+"""The `newsstand` command line: composition of settings, use cases and servers.
+
+    newsstand run                 web + worker + scheduler (the embedded default)
+    newsstand web | worker | scheduler   one role each, for scaled deployments
+    newsstand demo                the offline demo on a local publisher server
+    newsstand add-feed URL        subscribe to a feed
+    newsstand import-opml FILE|URL|--default
+    newsstand export-opml [-o FILE]
+    newsstand refresh [--feed ID ...]
+    newsstand <django command>    e.g. migrate, createsuperuser, shell
+"""
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
+from collections.abc import Callable, Sequence
+
+COMMANDS: dict[str, str] = {
+    "run": "web server, task worker and scheduler in one command (the embedded default)",
+    "web": "the web server only",
+    "worker": "a task worker only (run as many as needed)",
+    "scheduler": "the feed scheduler only (run one)",
+    "demo": "the offline demo: a local publisher server and Newsstand reading it",
+    "add-feed": "subscribe to a feed by URL",
+    "import-opml": "subscribe to the feeds of an OPML file or URL (--default: the curated list)",
+    "export-opml": "write every subscription as OPML",
+    "refresh": "fetch due feeds (or --feed ID ...) now and print what happened",
+}
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsstand", description="Newsstand news platform")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, help_text in COMMANDS.items():
+        cmd = sub.add_parser(name, help=help_text, description=help_text)
+        if name in {"run", "web", "demo"}:
+            cmd.add_argument("--bind", help="address:port to listen on (NEWSSTAND_BIND)")
+        if name == "add-feed":
+            cmd.add_argument("url")
+            cmd.add_argument("--section", default="", help="section slug or name")
+            cmd.add_argument("--title", default="")
+        if name == "import-opml":
+            group = cmd.add_mutually_exclusive_group(required=True)
+            group.add_argument("source", nargs="?", help="OPML file path or http(s) URL")
+            group.add_argument("--default", action="store_true", help="the curated list")
+        if name == "export-opml":
+            cmd.add_argument("-o", "--output", help="file to write (default: standard output)")
+        if name == "refresh":
+            cmd.add_argument("--feed", type=int, action="append", help="feed id (repeatable)")
+        if name == "demo":
+            cmd.add_argument("--speed", type=float, default=None, help="demo clock speed-up")
+    return parser
+
+
+def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsstand.settings")
-    from django.core.management import execute_from_command_line
+    import django
 
-    execute_from_command_line(["newsstand", *(argv if argv is not None else sys.argv[1:])])
-    return 0
+    django.setup()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0] not in COMMANDS and not args_list[0].startswith("-"):
+        # Anything else is a Django management command (migrate, createsuperuser, shell...).
+        _setup()
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["newsstand", *args_list])
+        return 0
+    args = _parser().parse_args(args_list)
+    if args.command is None:
+        _parser().print_help()
+        return 0
+    if args.command == "demo":
+        from newsstand.demo.launch import prepare_demo_environment
+
+        prepare_demo_environment(args)
+    _setup()
+    from newsstand import commands
+
+    handler: Callable[[argparse.Namespace], int] = getattr(commands, args.command.replace("-", "_"))
+    return handler(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -20,6 +20,12 @@ class NewsstandError(Exception):
         return str(self.args[0]) if self.args else self.code
 
 
+class InternalError(NewsstandError):
+    """Newsstand failed on this input (a bug): the traceback is in the log."""
+
+    code = "internal"
+
+
 # --- fetching -----------------------------------------------------------------
 
 
@@ -53,6 +59,18 @@ class ConnectError(FetchError):
     code = "connect"
 
 
+class TLSError(ConnectError):
+    """The TLS handshake failed (bad certificate, protocol mismatch)."""
+
+    code = "tls"
+
+
+class BadResponse(FetchError):
+    """The answer is not valid HTTP (malformed status line, oversized headers)."""
+
+    code = "bad_response"
+
+
 class Timeout(FetchError):
     """The fetch ran past its deadline."""
 
@@ -78,11 +96,15 @@ class BadEncoding(FetchError):
 
 
 class HTTPStatusError(FetchError):
-    """The server answered with an error status."""
+    """The server answered with an error status.
+
+    ``retry_after`` is the raw ``Retry-After`` header value (``None`` when absent); the
+    scheduler parses it with ``newsstand.core.retry_after.parse_retry_after`` and its clock.
+    """
 
     code = "http_status"
 
-    def __init__(self, status: int, message: str = "", retry_after: float | None = None) -> None:
+    def __init__(self, status: int, message: str = "", retry_after: str | None = None) -> None:
         super().__init__(message or f"HTTP {status}")
         self.status = status
         self.retry_after = retry_after

@@ -1,0 +1,35 @@
+"""Settings handed to the use cases, read once from Django's settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from newsstand import __version__
+from newsstand.core.addresses import parse_networks
+from newsstand.core.schedule import ScheduleBounds
+from newsstand.net.fetch import FetchPolicy
+
+USER_AGENT = f"Newsstand/{__version__} (self-hosted news reader; +https://github.com/newsstand-news/newsstand)"
+
+
+@dataclass(frozen=True)
+class RefreshConfig:
+    policy: FetchPolicy = field(default_factory=FetchPolicy)
+    bounds: ScheduleBounds = field(default_factory=ScheduleBounds)
+    batch: int = 200
+
+    @classmethod
+    def from_settings(cls) -> RefreshConfig:
+        ns = settings.NEWSSTAND
+        policy = FetchPolicy(
+            allow_networks=parse_networks(ns["allow_networks"]),
+            timeout=ns["fetch_timeout"],
+            max_bytes=ns["fetch_max_bytes"],
+            per_host=ns["fetch_per_host"],
+            concurrency=ns["fetch_concurrency"],
+            user_agent=USER_AGENT,
+        )
+        bounds = ScheduleBounds(min_interval=ns["min_interval"], max_interval=ns["max_interval"])
+        return cls(policy=policy, bounds=bounds, batch=ns["refresh_batch"])

@@ -1,0 +1,263 @@
+"""refresh_feeds: fetch feeds, store their new articles, schedule their next fetch.
+
+The one use case behind the worker, the scheduler, the CLI (`newsstand refresh`) and the
+admin's "refresh now". Each feed is committed in its own transaction, entries together
+with the HTTP validators that cover them: a crash loses nothing that was committed, and a
+feed whose transaction did not commit is fetched again with its old validators (its
+articles are then matched, not duplicated). One feed's failure never touches another.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from newsstand.articles.store import store_entries
+from newsstand.core import schedule
+from newsstand.core.entries import ParsedFeed
+from newsstand.core.errors import FetchError, Gone, HTTPStatusError, InternalError, NewsstandError
+from newsstand.core.normalise import normalise_entries
+from newsstand.core.parse import parse_feed
+from newsstand.core.retry_after import parse_retry_after
+from newsstand.core.sections import section_from_categories
+from newsstand.core.urls import safe_url
+from newsstand.net.fetch import FetchRequest, FetchResult, fetch_many_sync
+from newsstand.sources.claims import claim_feeds
+from newsstand.sources.models import Feed, FeedState, Publisher, Section
+from newsstand.usecases.config import RefreshConfig
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=15)
+
+
+@dataclass
+class RefreshReport:
+    feeds: int = 0
+    updated: int = 0  # 200 with a feed parsed
+    not_modified: int = 0  # 304
+    failed: int = 0
+    new_articles: int = 0
+    errors: Counter[str] = field(default_factory=Counter)
+
+    def add(self, other: RefreshReport) -> None:
+        self.feeds += other.feeds
+        self.updated += other.updated
+        self.not_modified += other.not_modified
+        self.failed += other.failed
+        self.new_articles += other.new_articles
+        self.errors.update(other.errors)
+
+
+def refresh_feeds(
+    feed_ids: Sequence[int] | None = None,
+    *,
+    config: RefreshConfig | None = None,
+    now: datetime | None = None,
+    limit: int | None = None,
+) -> RefreshReport:
+    """Refresh the given feeds (due or not), or up to ``limit`` due feeds when none given.
+
+    Feeds another worker holds are skipped. Returns what happened, feed by feed counted.
+    """
+    config = config or RefreshConfig.from_settings()
+    now = now or timezone.now()
+    batch = limit or config.batch
+    token, feeds = claim_feeds(now=now, lease=LEASE, limit=batch, feed_ids=feed_ids)
+    report = RefreshReport(feeds=len(feeds))
+    if not feeds:
+        return report
+    requests = [FetchRequest(f.url, etag=f.etag, last_modified=f.last_modified) for f in feeds]
+    outcomes = fetch_many_sync(config.policy, requests)
+    sections = SectionLookup.load()
+    for feed, outcome in zip(feeds, outcomes, strict=True):
+        report.add(_settle(feed, outcome, token=token, config=config, sections=sections))
+    return report
+
+
+def refresh_all(*, config: RefreshConfig | None = None, now: datetime | None = None) -> RefreshReport:
+    """Refresh every due feed, batch after batch, until none is left (the CLI's default)."""
+    config = config or RefreshConfig.from_settings()
+    total = RefreshReport()
+    while True:
+        report = refresh_feeds(config=config, now=now)
+        total.add(report)
+        if report.feeds < config.batch:
+            return total
+
+
+class SectionLookup:
+    """Section ids by slug, loaded once per batch."""
+
+    def __init__(self, by_slug: dict[str, int]) -> None:
+        self.by_slug = by_slug
+
+    @classmethod
+    def load(cls) -> SectionLookup:
+        return cls(dict(Section.objects.values_list("slug", "id")))
+
+    def for_categories(self, categories: Sequence[str]) -> int | None:
+        slug = section_from_categories(categories, self.by_slug)
+        return self.by_slug.get(slug) if slug else None
+
+
+def _settle(
+    feed: Feed,
+    outcome: FetchResult | FetchError,
+    *,
+    token: str,
+    config: RefreshConfig,
+    sections: SectionLookup,
+) -> RefreshReport:
+    """Store one feed's outcome and schedule it, in one transaction."""
+    now = timezone.now()
+    try:
+        if isinstance(outcome, FetchError):
+            raise outcome
+        parsed = parse_feed(outcome.body, url=outcome.final_url, content_type=outcome.content_type) if outcome.status == 200 else None
+        with transaction.atomic():
+            new = _store(feed, outcome, parsed, now=now, sections=sections)
+            _record_success(feed, outcome, new_entries=new, now=now, config=config)
+            feed.save()
+    except NewsstandError as error:
+        _record_error(feed, error, now=now, config=config)
+        with transaction.atomic():
+            feed.save()
+        return RefreshReport(feeds=0, failed=1, errors=Counter({error.code: 1}))
+    except Exception as exc:
+        # A bug of ours must not stop the other feeds of the batch: record it on this feed,
+        # with the traceback in the log, and go on.
+        log.exception("feed %s: unexpected error while storing", feed.pk)
+        _record_error(feed, InternalError(f"{type(exc).__name__}: {exc}"), now=now, config=config)
+        with transaction.atomic():
+            feed.save()
+        return RefreshReport(feeds=0, failed=1, errors=Counter({InternalError.code: 1}))
+    if outcome.status == 304:
+        return RefreshReport(feeds=0, not_modified=1)
+    return RefreshReport(feeds=0, updated=1, new_articles=new)
+
+
+def _store(
+    feed: Feed,
+    result: FetchResult,
+    parsed: ParsedFeed | None,
+    *,
+    now: datetime,
+    sections: SectionLookup,
+) -> int:
+    if parsed is None:
+        return 0
+    _lock_publisher(feed.publisher_id)
+    _learn_names(feed, parsed)
+    candidates = normalise_entries(parsed, feed_url=result.final_url, now=now)
+    hint = feed.section_hint_id
+    section_for = {c.identity: hint or sections.for_categories(c.categories) for c in candidates}
+    stored = store_entries(feed, candidates, now=now, section_for=section_for)
+    return stored.new
+
+
+def _lock_publisher(publisher_id: int) -> None:
+    """Serialise stores of one publisher, so two feeds of it cannot insert one article twice.
+
+    SQLite transactions here are IMMEDIATE, which already serialises every writer.
+    """
+    if connection.features.has_select_for_update:
+        list(Publisher.objects.select_for_update().filter(pk=publisher_id).values_list("pk"))
+
+
+def _learn_names(feed: Feed, parsed: ParsedFeed) -> None:
+    """Fill in names the subscriber did not give, from the feed itself."""
+    if not feed.title and parsed.title:
+        feed.title = parsed.title[:500]
+    publisher = feed.publisher
+    changed = []
+    if parsed.title and publisher.name == publisher.host:
+        publisher.name = parsed.title[:300]
+        changed.append("name")
+    if not publisher.homepage and parsed.link:
+        homepage = safe_url(parsed.link)
+        if homepage:
+            publisher.homepage = homepage
+            changed.append("homepage")
+    if changed:
+        publisher.save(update_fields=changed)
+
+
+def _timing(feed: Feed) -> schedule.FeedTiming:
+    return schedule.FeedTiming(
+        interval=feed.interval_seconds,
+        error_streak=feed.error_streak,
+        next_fetch_at=feed.next_fetch_at,
+        gone=feed.state == FeedState.GONE,
+    )
+
+
+def _apply_timing(feed: Feed, timing: schedule.FeedTiming) -> None:
+    feed.interval_seconds = timing.interval
+    feed.error_streak = timing.error_streak
+    feed.next_fetch_at = timing.next_fetch_at
+
+
+def _record_success(
+    feed: Feed, result: FetchResult, *, new_entries: int, now: datetime, config: RefreshConfig
+) -> None:
+    _apply_timing(feed, schedule.after_success(_timing(feed), now=now, new_entries=new_entries, bounds=config.bounds))
+    feed.state = FeedState.ACTIVE
+    feed.last_fetched_at = now
+    feed.last_status = result.status
+    feed.last_error_code = ""
+    feed.last_error = ""
+    feed.etag = result.etag[:500]
+    feed.last_modified = result.last_modified[:100]
+    if new_entries:
+        feed.last_new_entry_at = now
+    _track_redirect(feed, result.permanent_redirect)
+    _release(feed)
+
+
+def _track_redirect(feed: Feed, target: str) -> None:
+    seen, streak, move = schedule.follow_permanent_redirect(
+        current_target=feed.redirect_target,
+        current_streak=feed.redirect_streak,
+        seen_target=target,
+    )
+    feed.redirect_target, feed.redirect_streak = seen, streak
+    if move and not Feed.objects.filter(url=seen).exclude(pk=feed.pk).exists():
+        log.info("feed %s moved permanently to %s", feed.pk, seen)
+        feed.url = seen
+        feed.redirect_target, feed.redirect_streak = "", 0
+
+
+def _record_error(feed: Feed, error: NewsstandError, *, now: datetime, config: RefreshConfig) -> None:
+    timing = _timing(feed)
+    if isinstance(error, Gone):
+        timing = schedule.after_gone(timing)
+        feed.state = FeedState.GONE
+    else:
+        retry_after = None
+        if isinstance(error, HTTPStatusError) and error.retry_after:
+            retry_after = parse_retry_after(error.retry_after, now=now)
+        timing = schedule.after_error(
+            timing, now=now, bounds=config.bounds, retry_after=retry_after, jitter=random.random()
+        )
+        feed.state = FeedState.FAILING
+    _apply_timing(feed, timing)
+    feed.last_fetched_at = now
+    feed.last_status = error.status if isinstance(error, HTTPStatusError) else None
+    feed.last_error_code = error.code
+    feed.last_error = error.message[:2000]
+    _release(feed)
+    log.info("feed %s failed: %s (%s)", feed.pk, error.code, error.message)
+
+
+def _release(feed: Feed) -> None:
+    feed.claimed_until = None
+    feed.claim_token = ""
+
+

@@ -1,0 +1,131 @@
+"""Subscribing to feeds: one at a time, from OPML, and exporting them back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from importlib import resources
+
+from django.db import transaction
+from django.utils import timezone
+
+from newsstand.core.errors import FetchError, InvalidURL
+from newsstand.core.opml import OpmlOutline, parse_opml, render_opml
+from newsstand.core.urls import safe_url
+from newsstand.net.fetch import FetchRequest, fetch_many_sync
+from newsstand.sources.models import Feed, Publisher, Section
+from newsstand.usecases.config import RefreshConfig
+
+OPML_ACCEPT = "text/x-opml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    existing: int = 0
+    skipped: list[str] = field(default_factory=list)
+    truncated: bool = False
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+
+
+def _publisher_for(feed_url: str, name: str, homepage: str) -> Publisher:
+    host = _host(homepage or feed_url)
+    publisher = Publisher.objects.filter(host=host).order_by("id").first()
+    if publisher is None:
+        publisher = Publisher.objects.create(name=(name or host)[:300], host=host, homepage=homepage)
+    return publisher
+
+
+def _section_id(name: str) -> int | None:
+    if not name:
+        return None
+    slug = name.strip().lower()
+    found = Section.objects.filter(slug=slug).values_list("id", flat=True).first()
+    if found is None:
+        found = Section.objects.filter(name__iexact=name.strip()).values_list("id", flat=True).first()
+    return found
+
+
+def add_feed(
+    url: str, *, title: str = "", publisher_name: str = "", homepage: str = "", section: str = ""
+) -> tuple[Feed, bool]:
+    """Subscribe to ``url``; returns the feed and whether it was new. Fetching happens later.
+
+    Raises InvalidURL unless ``url`` is an absolute http(s) URL.
+    """
+    clean = safe_url(url.strip())
+    if not clean:
+        raise InvalidURL(f"not an http(s) URL: {url!r}")
+    with transaction.atomic():
+        existing = Feed.objects.filter(url=clean).first()
+        if existing is not None:
+            return existing, False
+        publisher = _publisher_for(clean, publisher_name or title, safe_url(homepage))
+        feed = Feed.objects.create(
+            url=clean, publisher=publisher, title=title[:500], section_hint_id=_section_id(section)
+        )
+    return feed, True
+
+
+def import_opml(data: bytes) -> ImportReport:
+    """Subscribe to every feed of an OPML document (vendor attributes are ignored).
+
+    Raises OPMLError when the document cannot be read at all.
+    """
+    document = parse_opml(data)
+    report = ImportReport(skipped=list(document.skipped), truncated=document.truncated)
+    for outline in document.outlines:
+        _, created = add_feed(
+            outline.xml_url,
+            title=outline.title,
+            publisher_name=outline.title,
+            homepage=outline.html_url,
+            section=outline.category,
+        )
+        if created:
+            report.added += 1
+        else:
+            report.existing += 1
+    return report
+
+
+def export_opml(*, now: datetime | None = None) -> bytes:
+    """Every subscribed feed as OPML 2.0, grouped by section."""
+    feeds = Feed.objects.select_related("publisher", "section_hint").order_by("publisher__name", "id")
+    return render_opml("Newsstand subscriptions", _outlines(feeds), now=now or timezone.now())
+
+
+def _outlines(feeds: Iterable[Feed]) -> Iterable[OpmlOutline]:
+    for feed in feeds:
+        yield OpmlOutline(
+            xml_url=feed.url,
+            html_url=feed.publisher.homepage,
+            title=feed.title or feed.publisher.name,
+            category=feed.section_hint.name if feed.section_hint else "",
+        )
+
+
+def import_opml_url(url: str, *, config: RefreshConfig | None = None) -> ImportReport:
+    """Fetch an OPML document through the guarded fetcher, then import it.
+
+    Raises the fetch's FetchError, or OPMLError.
+    """
+    config = config or RefreshConfig.from_settings()
+    clean = safe_url(url)
+    if not clean:
+        raise InvalidURL(f"not an http(s) URL: {url!r}")
+    (outcome,) = fetch_many_sync(config.policy, [FetchRequest(clean, accept=OPML_ACCEPT)])
+    if isinstance(outcome, FetchError):
+        raise outcome
+    return import_opml(outcome.body)
+
+
+def default_opml() -> bytes:
+    """The curated list of public feeds shipped with Newsstand."""
+    return (resources.files("newsstand.data") / "default-feeds.opml").read_bytes()
