@@ -70,7 +70,10 @@ def checked_url(url: str | URL, allow_networks: Sequence[IPNetwork]) -> URL:
         raise InvalidURL(f"URL has no host: {str(url)[:200]!r}")
     if parsed.raw_user is not None or parsed.raw_password is not None:
         raise InvalidURL("URLs with a user name or password are refused")
-    literal = numeric_host(host)
+    literal = numeric_host(host.replace("%25", "%"))
+    if literal is None and ":" in host:
+        # aiohttp connects to any host with a colon as an IPv6 literal, unresolved.
+        raise InvalidURL(f"not a valid IPv6 address: {host[:100]!r}")
     if literal is not None and not address_allowed(literal, allow_networks):
         raise BlockedAddress(f"{host} is not a public address")
     return parsed

@@ -1,0 +1,1 @@
+"""Tests of newsstand.net, and the reusable local servers (``net.servers``, ``net.fixtures``)."""
