@@ -15,6 +15,7 @@ import pytest
 from net.servers import SECRET, Origin, Reply, StubResolver
 from newsstand.core.addresses import parse_networks
 from newsstand.net.fetch import FetchPolicy
+from newsstand.net.guard import Resolve
 
 PUBLIC_IP = "127.0.0.1"
 INTERNAL_IP = "127.0.0.2"
@@ -36,7 +37,7 @@ STUB_NAMES: dict[str, list[str]] = {
 }
 
 
-def make_policy(resolver: StubResolver, **overrides: Any) -> FetchPolicy:
+def make_policy(resolver: Resolve, **overrides: Any) -> FetchPolicy:
     """A policy with small caps: 1 MiB, 2 s deadline, only 127.0.0.1/32 allowed."""
     settings: dict[str, Any] = {
         "allow_networks": parse_networks([f"{PUBLIC_IP}/32"]),
