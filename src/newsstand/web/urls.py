@@ -5,4 +5,8 @@ from newsstand.web import views
 app_name = "web"
 urlpatterns = [
     path("", views.front_page, name="front"),
+    path("section/<slug:slug>/", views.section_page, name="section"),
+    path("publisher/<int:publisher_id>/", views.publisher_page, name="publisher"),
+    path("article/<int:article_id>/", views.article_page, name="article"),
+    path("health/feeds/", views.feed_health, name="feed_health"),
 ]

@@ -1,7 +1,98 @@
 """Reader pages. Thin: parse input, query, render."""
 
-from django.http import HttpRequest, HttpResponse
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from newsstand.articles import queries as article_queries
+from newsstand.articles.models import Article
+from newsstand.sources import queries as source_queries
+from newsstand.sources.models import FeedState, Publisher, Section
+
+FRONT_TOP = 12
+FRONT_PER_SECTION = 6
+LIST_PAGE_SIZE = 30
+HEALTH_PAGE_SIZE = 100
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """Render a reader page; every page carries the section navigation."""
+    return render(request, template, {"nav_sections": source_queries.all_sections(), **context})
+
+
+def _before(request: HttpRequest) -> int | None:
+    """The keyset cursor ``?before=<article id>``; a malformed one means the first page."""
+    raw = request.GET.get("before", "")
+    return int(raw) if raw.isdigit() and len(raw) < 19 else None
 
 
 def front_page(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Newsstand")
+    top = article_queries.latest_articles(FRONT_TOP)
+    sections = source_queries.all_sections()
+    blocks = article_queries.latest_by_section(sections, FRONT_PER_SECTION)
+    return render(
+        request,
+        "web/front.html",
+        {
+            "nav_sections": sections,
+            "top": top,
+            "blocks": blocks,
+            "publisher_count": source_queries.publisher_count(),
+            "article_count": article_queries.article_count(),
+        },
+    )
+
+
+def section_page(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        section = source_queries.section_by_slug(slug)
+    except Section.DoesNotExist:
+        raise Http404("No such section") from None
+    page = article_queries.section_page(section, _before(request), LIST_PAGE_SIZE)
+    return _render(
+        request,
+        "web/section.html",
+        {"section": section, "page": page, "current_section": section.slug},
+    )
+
+
+def publisher_page(request: HttpRequest, publisher_id: int) -> HttpResponse:
+    try:
+        publisher = source_queries.publisher_by_id(publisher_id)
+    except Publisher.DoesNotExist:
+        raise Http404("No such publisher") from None
+    page = article_queries.publisher_page(publisher, _before(request), LIST_PAGE_SIZE)
+    feeds = source_queries.feeds_of(publisher)
+    return _render(
+        request, "web/publisher.html", {"publisher": publisher, "feeds": feeds, "page": page}
+    )
+
+
+def article_page(request: HttpRequest, article_id: int) -> HttpResponse:
+    try:
+        article = article_queries.article_with_relations(article_id)
+    except Article.DoesNotExist:
+        raise Http404("No such article") from None
+    return _render(request, "web/article.html", {"article": article})
+
+
+@staff_member_required
+def feed_health(request: HttpRequest) -> HttpResponse:
+    """Operators' view of every feed's last fetch, sorted so the broken ones come first."""
+    state = request.GET.get("state", "")
+    chosen = state if state in FeedState.values else None
+    paginator = Paginator(source_queries.feed_health(chosen), HEALTH_PAGE_SIZE)
+    return _render(
+        request,
+        "web/feed_health.html",
+        {
+            "feeds": paginator.get_page(request.GET.get("page")),
+            "counts": source_queries.feed_counts_by_state(),
+            "state": chosen,
+        },
+    )
