@@ -169,8 +169,6 @@ def _http_url(value: str) -> tuple[str | None, str]:
         return None, "is empty"
     if len(value) > MAX_URL_LENGTH:
         return None, f"is longer than {MAX_URL_LENGTH} characters"
-    if any(ord(ch) < 0x20 or ch in " \x7f" for ch in value):
-        return None, "contains spaces or control characters"
     try:
         parts = urlsplit(value)
         hostname = parts.hostname
@@ -179,6 +177,8 @@ def _http_url(value: str) -> tuple[str | None, str]:
         return None, "is not a valid URL"
     if parts.scheme.lower() not in _SCHEMES:
         return None, f"scheme {parts.scheme.lower() or '(none)'!r} is not http(s)"
+    if any(ord(ch) < 0x20 or ch in " \x7f" for ch in value):
+        return None, "contains spaces or control characters"
     if not hostname:
         return None, "has no host"
     return strip_userinfo(value), ""

@@ -124,9 +124,14 @@ async def start_publisher_server(
     url = f"http://{_url_host(host)}:{bound_port}"
     site = DemoSite(corpus, timeline, base_url=url, now=now, max_items=max_items)
     app = _make_app(site, slow_seconds)
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
-    await runner.setup()
-    await web.SockSite(runner, sock, shutdown_timeout=0.5, backlog=4096).start()
+    runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=0.5)
+    try:
+        await runner.setup()
+        await web.SockSite(runner, sock, backlog=4096).start()
+    except BaseException:
+        sock.close()
+        await runner.cleanup()
+        raise
     return DemoServer(url, site, app[COUNTS_KEY], runner)
 
 

@@ -19,6 +19,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from math import ceil
 
 from newsstand.demo.corpus import DemoItem
 
@@ -71,7 +72,10 @@ def build_timeline(
             share_before = (already - 1 - rank) / max(already - 1, 1)
             offset = -_whole_seconds(backlog * share_before)
         else:
-            offset = _whole_seconds(window * ((rank - already + 1) / later))
+            # rounded up, so nothing meant to arrive later is already there at the start
+            offset = timedelta(
+                seconds=ceil((window * ((rank - already + 1) / later)).total_seconds())
+            )
         published[item.id] = start + offset
     times = published.values()
     return Timeline(start, published, min(times, default=start), max(times, default=start))
