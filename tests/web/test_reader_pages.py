@@ -6,9 +6,12 @@ from datetime import timedelta
 
 import html5lib
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from newsstand.articles import queries as article_queries
 from newsstand.sources.models import Section
 
 pytestmark = pytest.mark.django_db
@@ -219,3 +222,26 @@ def test_article_page_falls_back_to_summary(client: Client, make_article) -> Non
 )
 def test_unknown_ids_are_404(client: Client, path: str) -> None:
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("with_cursor", [False, True])
+def test_list_queries_walk_the_latest_indexes(make_article, make_publisher, with_cursor) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("the query plan checked here is SQLite's")
+    publisher = make_publisher()
+    articles = [
+        make_article(publisher=publisher, section="world", age=timedelta(minutes=n))
+        for n in range(5)
+    ]
+    section = Section.objects.get(slug="world")
+    before = articles[1].id if with_cursor else None
+    for run, index in [
+        (lambda: article_queries.section_page(section, before, 30), "article_section_latest"),
+        (lambda: article_queries.publisher_page(publisher, before, 30), "article_publisher_latest"),
+    ]:
+        with CaptureQueriesContext(connection) as queries:
+            run()
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + queries.captured_queries[-1]["sql"])
+            plan = " | ".join(row[-1] for row in cursor.fetchall())
+        assert f"USING INDEX {index}" in plan, plan

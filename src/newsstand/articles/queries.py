@@ -96,8 +96,9 @@ def _keyset_page(queryset: QuerySet[Article], before: int | None, size: int) -> 
         if anchor is None:
             return ArticlePage(articles=[], next_before=None)
         published_at = anchor["published_at"]
-        queryset = queryset.filter(
-            Q(published_at__lt=published_at) | Q(published_at=published_at, id__lt=before)
+        # (published_at, id) < (anchor): the <= bound lets the index seek to the anchor.
+        queryset = queryset.filter(published_at__lte=published_at).filter(
+            Q(published_at__lt=published_at) | Q(id__lt=before)
         )
     rows = list(queryset[: size + 1])
     articles = rows[:size]
