@@ -1,0 +1,144 @@
+"""Normalise parsed entries into candidates ready to store.
+
+Pure and fast (it runs on every entry of every refresh): URLs checked and canonicalised,
+identity fixed, dates clamped, titles reduced to plain text, HTML sanitised, sizes
+capped, and a content hash computed for exact-duplicate detection.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime
+
+from newsstand.core.entries import Content, Enclosure, EntryCandidate, ParsedEntry, ParsedFeed
+from newsstand.core.sanitize import escape_text, plain_text, sanitize_html
+from newsstand.core.urls import canonical_url, safe_url
+
+MAX_TITLE_CHARS = 1_000
+MAX_CONTENT_CHARS = 1_000_000
+MAX_GUID_CHARS = 2_000
+MAX_AUTHORS = 20
+MAX_CATEGORIES = 50
+MAX_NAME_CHARS = 200
+_INPUT_SLACK = 2  # raw HTML beyond twice the cap is cut before sanitising
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _collapse(text: str) -> str:
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def _title(entry: ParsedEntry) -> str:
+    raw = entry.title
+    text = plain_text(raw) if entry.title_type == "html" else _collapse(raw)
+    return text[:MAX_TITLE_CHARS]
+
+
+def _truncate_html(html: str, base_url: str) -> str:
+    """Cut sanitised HTML to the size cap at a tag boundary and re-balance its tags."""
+    while len(html) > MAX_CONTENT_CHARS:
+        cut = html.rfind(">", 0, MAX_CONTENT_CHARS - 4_096)
+        html = sanitize_html(
+            html[: cut + 1] if cut > 0 else html[: MAX_CONTENT_CHARS // 2], base_url
+        )
+    return html
+
+
+def _html_of(content: Content | None, base_url: str) -> str:
+    if content is None or not content.value:
+        return ""
+    raw = content.value[: MAX_CONTENT_CHARS * _INPUT_SLACK]
+    html = escape_text(raw) if content.type == "text" else sanitize_html(raw, base_url)
+    return _truncate_html(html, base_url) if len(html) > MAX_CONTENT_CHARS else html
+
+
+def _text_of(content: Content | None) -> str:
+    if content is None:
+        return ""
+    if content.type == "text":
+        return content.value
+    return plain_text(content.value[: MAX_CONTENT_CHARS * _INPUT_SLACK])
+
+
+def content_hash(title: str, text: str) -> str:
+    """sha256 hex digest of the lower-cased, whitespace-collapsed title and text."""
+    normalised = _collapse(f"{title} {text}".lower())
+    return hashlib.sha256(normalised.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _names(values: tuple[str, ...], limit: int) -> tuple[str, ...]:
+    out: list[str] = []
+    for value in values:
+        name = plain_text(value)[:MAX_NAME_CHARS]
+        if name and name not in out:
+            out.append(name)
+            if len(out) == limit:
+                break
+    return tuple(out)
+
+
+def _clamp(moment: datetime | None, now: datetime) -> datetime | None:
+    if moment is None:
+        return None
+    return now if moment > now else moment
+
+
+def _enclosures(entry: ParsedEntry, base: str) -> tuple[Enclosure, ...]:
+    kept = []
+    for enclosure in entry.enclosures:
+        url = safe_url(enclosure.url, base)
+        if url:
+            kept.append(Enclosure(url, enclosure.type[:200], enclosure.length))
+    return tuple(kept)
+
+
+def normalise_entry(
+    entry: ParsedEntry, *, feed_url: str, now: datetime, language: str = ""
+) -> EntryCandidate:
+    """Turn one parsed entry into a candidate. ``now`` stands for the first-seen time.
+
+    ``language`` is the feed's language, used when the entry has none. Never raises.
+    """
+    url = canonical_url(entry.link, feed_url) if entry.link else ""
+    guid = entry.guid.strip()[:MAX_GUID_CHARS]
+    title = _title(entry)
+    summary_html = _html_of(entry.summary, feed_url)
+    content_html = _html_of(entry.content, feed_url)
+    digest = content_hash(title, _text_of(entry.content) or _text_of(entry.summary))
+    if guid:
+        identity = "guid:" + guid
+    elif url:
+        identity = "url:" + url
+    else:
+        identity = "hash:" + digest
+    published = _clamp(entry.published or entry.updated, now) or now
+    return EntryCandidate(
+        identity=identity,
+        guid=guid,
+        url=url,
+        title=title,
+        summary_html=summary_html,
+        content_html=content_html,
+        authors=_names(entry.authors, MAX_AUTHORS),
+        published=published,
+        updated=_clamp(entry.updated, now),
+        categories=_names(entry.categories, MAX_CATEGORIES),
+        image=safe_url(entry.image, feed_url) if entry.image else "",
+        comments=safe_url(entry.comments, feed_url) if entry.comments else "",
+        language=(entry.language or language)[:35],
+        content_hash=digest,
+        enclosures=_enclosures(entry, feed_url),
+    )
+
+
+def normalise_entries(feed: ParsedFeed, *, feed_url: str, now: datetime) -> list[EntryCandidate]:
+    """Normalise every entry of ``feed``, keeping the first of entries with the same identity."""
+    seen: set[str] = set()
+    candidates = []
+    for entry in feed.entries:
+        candidate = normalise_entry(entry, feed_url=feed_url, now=now, language=feed.language)
+        if candidate.identity not in seen:
+            seen.add(candidate.identity)
+            candidates.append(candidate)
+    return candidates

@@ -1,0 +1,1 @@
+"""Feed parsing by format; ``newsstand.core.parse.parse_feed`` is the entry point."""

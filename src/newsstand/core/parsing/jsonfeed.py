@@ -1,0 +1,114 @@
+"""JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1) into the canonical model.
+
+Read directly with ``json``: the format is small and both versions map field by field.
+Values of the wrong type are ignored rather than trusted.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from newsstand.core.entries import Content, Enclosure, ParsedEntry, ParsedFeed
+from newsstand.core.errors import NotAFeed, ParseError
+from newsstand.core.parsing.common import (
+    content_or_none,
+    datetime_from_iso,
+    int_or_none,
+    keep_newest,
+)
+
+_VERSION_PREFIX = "https://jsonfeed.org/version/"
+
+
+def _str(value: Any) -> str:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
+def _authors(container: dict[str, Any]) -> tuple[str, ...]:
+    raw = container.get("authors")
+    if not isinstance(raw, list):
+        single = container.get("author")
+        raw = [single] if isinstance(single, dict) else []
+    names = []
+    for author in raw:
+        if isinstance(author, dict):
+            name = _str(author.get("name"))
+            if name and name not in names:
+                names.append(name)
+    return tuple(names)
+
+
+def _enclosures(item: dict[str, Any]) -> tuple[Enclosure, ...]:
+    found = []
+    for attachment in item.get("attachments") or ():
+        if isinstance(attachment, dict) and _str(attachment.get("url")):
+            found.append(
+                Enclosure(
+                    _str(attachment.get("url")),
+                    _str(attachment.get("mime_type")),
+                    int_or_none(attachment.get("size_in_bytes")),
+                )
+            )
+    return tuple(found)
+
+
+def _entry(item: dict[str, Any], feed_authors: tuple[str, ...]) -> ParsedEntry:
+    content: Content | None = content_or_none(item.get("content_html"), "html")
+    if content is None:
+        content = content_or_none(item.get("content_text"), "text")
+    tags = item.get("tags")
+    categories = (
+        tuple(t.strip() for t in tags if isinstance(t, str) and t.strip())
+        if isinstance(tags, list)
+        else ()
+    )
+    return ParsedEntry(
+        guid=_str(item.get("id")),
+        link=_str(item.get("url")) or _str(item.get("external_url")),
+        title=_str(item.get("title")),
+        title_type="text",
+        summary=content_or_none(item.get("summary"), "text"),
+        content=content,
+        authors=_authors(item) or feed_authors,
+        published=datetime_from_iso(item.get("date_published")),
+        updated=datetime_from_iso(item.get("date_modified")),
+        categories=categories,
+        image=_str(item.get("image")) or _str(item.get("banner_image")),
+        enclosures=_enclosures(item),
+        language=_str(item.get("language")),
+    )
+
+
+def parse_json_feed(data: bytes) -> ParsedFeed:
+    """Parse a JSON Feed document.
+
+    Raises NotAFeed (valid JSON that is not a JSON Feed) and ParseError (invalid JSON,
+    nesting too deep, numbers too long).
+    """
+    try:
+        document = json.loads(data)
+    except RecursionError as exc:
+        raise ParseError("JSON nested too deeply") from exc
+    except ValueError as exc:  # includes JSONDecodeError, UnicodeDecodeError, int digit limit
+        raise ParseError(f"invalid JSON: {exc}") from exc
+    if not isinstance(document, dict):
+        raise NotAFeed("JSON document is not an object")
+    version = _str(document.get("version"))
+    if not version.startswith(_VERSION_PREFIX) or not isinstance(document.get("items"), list):
+        raise NotAFeed("JSON document is not a JSON Feed")
+    feed_authors = _authors(document)
+    items = [item for item in document["items"] if isinstance(item, dict)]
+    return ParsedFeed(
+        format="json11" if version.endswith("/1.1") else "json10",
+        title=_str(document.get("title")),
+        link=_str(document.get("home_page_url")),
+        description=_str(document.get("description")),
+        language=_str(document.get("language")),
+        icon=_str(document.get("icon")) or _str(document.get("favicon")),
+        entries=keep_newest([_entry(item, feed_authors) for item in items]),
+    )

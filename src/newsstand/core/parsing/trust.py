@@ -1,0 +1,173 @@
+"""Decide, from bytes alone, whether the fast parser's result can be trusted.
+
+fastfeedparser is quick but gives up on things the tolerant parser handles: HTML entities
+that XML does not define (text after ``&nbsp;`` is lost), namespace URIs or prefixes other
+than the usual ones, Atom 0.3, base64 content, other encodings than UTF-8, DTDs,
+``xml:base``, and it does not report Atom text constructs' types per entry. Each check
+here is a byte search; a document that fails one goes to the tolerant parser. Realistic
+feeds pass all of them and stay on the fast path.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from newsstand.core.entries import ContentType
+from newsstand.core.parsing.sniff import Sniffed
+
+ATOM_NS = b"http://www.w3.org/2005/Atom"
+RSS10_NS = b"http://purl.org/rss/1.0/"
+RDF_NS = b"http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XHTML_NS = b"http://www.w3.org/1999/xhtml"
+
+# Namespaces the fast parser reads, with the one prefix it may be bound to.
+_PREFIX_OF_URI = {
+    b"http://purl.org/dc/elements/1.1/": b"dc",
+    b"http://purl.org/rss/1.0/modules/content/": b"content",
+    b"http://search.yahoo.com/mrss/": b"media",
+    b"http://search.yahoo.com/mrss": b"media",
+    ATOM_NS: b"atom",
+    RDF_NS: b"rdf",
+}
+_URI_OF_PREFIX: dict[bytes, frozenset[bytes]] = {
+    b"dc": frozenset({b"http://purl.org/dc/elements/1.1/"}),
+    b"content": frozenset({b"http://purl.org/rss/1.0/modules/content/"}),
+    b"media": frozenset({b"http://search.yahoo.com/mrss/", b"http://search.yahoo.com/mrss"}),
+    b"atom": frozenset({ATOM_NS}),
+    b"rdf": frozenset({RDF_NS}),
+}
+_RSS_VERSIONS = {b"2.0": "rss20", b"2.0.1": "rss20", b"0.91": "rss09x", b"0.92": "rss09x"}
+
+_XMLNS = re.compile(rb"""xmlns(?::([\w.\-]+))?\s*=\s*["']([^"']*)["']""")
+_DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]*encoding\s*=\s*["']([^"']+)["']""")
+_NON_XML_ENTITY = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)[A-Za-z][A-Za-z0-9]*;")
+_TYPED = re.compile(rb"<(title|summary|subtitle)\b([^>]*)>")
+_TYPE_ATTR = re.compile(rb"""\btype\s*=\s*["']([^"']*)["']""")
+_ITEM = re.compile(rb"<item[\s>/]")
+_ENTRY = re.compile(rb"<entry[\s>/]")
+_GUID = re.compile(rb"<guid[\s>/]")
+_ATOM_ID = re.compile(rb"<id[\s>]")
+_BASE64_MODE = re.compile(rb"""mode\s*=\s*["']base64""")
+_UTF8_NAMES = frozenset({b"utf-8", b"utf8", b"us-ascii", b"ascii"})
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:\-]+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class FastPlan:
+    """How to read the fast parser's output for one document."""
+
+    format: str
+    title_type: ContentType = "text"
+    summary_type: ContentType = "html"
+    has_guids: bool = True
+    items: int = 0
+
+
+def _outside_cdata(view: bytes, pos: int) -> bool:
+    start = view.rfind(b"<![CDATA[", 0, pos)
+    return start < 0 or view.find(b"]]>", start, pos) >= 0
+
+
+def _has_non_xml_entity(view: bytes) -> bool:
+    return any(_outside_cdata(view, m.start()) for m in _NON_XML_ENTITY.finditer(view))
+
+
+def _namespaces_ok(view: bytes, root_local: bytes) -> bool:
+    for prefix, uri in _XMLNS.findall(view):
+        if not prefix:
+            if uri == XHTML_NS or (uri == ATOM_NS and root_local == b"feed"):
+                continue
+            if uri == RSS10_NS and root_local == b"RDF":
+                continue
+            return False
+        expected_prefix = _PREFIX_OF_URI.get(uri)
+        if expected_prefix is not None and expected_prefix != prefix:
+            return False
+        allowed = _URI_OF_PREFIX.get(prefix)
+        if allowed is not None and uri not in allowed:
+            return False
+    return True
+
+
+def _encoding_ok(sniffed: Sniffed, data: bytes, content_type: str) -> bool:
+    if sniffed.view is not data and not data.startswith(b"\xef\xbb\xbf"):
+        return False
+    declared = _DECLARED_ENCODING.match(sniffed.view.lstrip())
+    if declared and declared.group(1).lower() not in _UTF8_NAMES:
+        return False
+    charset = _CHARSET.search(content_type)
+    if charset and charset.group(1).lower().encode() not in _UTF8_NAMES:
+        return False
+    try:
+        sniffed.view.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _ends_with_root(view: bytes, root: bytes) -> bool:
+    tail = view[-512:].rstrip()
+    while tail.endswith(b"-->"):
+        tail = tail[: tail.rfind(b"<!--")].rstrip()
+    return tail.endswith(b"</" + root + b">")
+
+
+def _atom_types(view: bytes) -> tuple[ContentType, ContentType] | None:
+    """The one declared type of entry titles and summaries, or None if mixed/xhtml."""
+    seen: dict[bytes, set[bytes]] = {b"title": set(), b"summary": set(), b"subtitle": set()}
+    for name, attrs in _TYPED.findall(view):
+        match = _TYPE_ATTR.search(attrs)
+        seen[name].add(match.group(1).lower() if match else b"text")
+    for kinds in seen.values():
+        if b"xhtml" in kinds or len(kinds) > 1:
+            return None
+        if kinds - {b"text", b"html", b"text/plain", b"text/html"}:
+            return None
+    title = "html" if seen[b"title"] & {b"html", b"text/html"} else "text"
+    summary = "html" if seen[b"summary"] & {b"html", b"text/html"} else "text"
+    return title, summary  # type: ignore[return-value]
+
+
+def _plan_for_root(sniffed: Sniffed) -> FastPlan | None:
+    view, attrs = sniffed.view, sniffed.root_attrs or {}
+    if sniffed.root == b"rss":
+        fmt = _RSS_VERSIONS.get(attrs.get(b"version", b"").strip())
+        if fmt is None:
+            return None
+        items = len(_ITEM.findall(view))
+        guids = len(_GUID.findall(view))
+        if guids not in (0, items):
+            return None
+        return FastPlan(format=fmt, title_type="html", items=items, has_guids=guids > 0)
+    if sniffed.root == b"rdf:RDF" and attrs.get(b"xmlns") == RSS10_NS:
+        items = len(_ITEM.findall(view))
+        return FastPlan(format="rss10", title_type="html", items=items)
+    if sniffed.root == b"feed" and attrs.get(b"xmlns") == ATOM_NS:
+        types = _atom_types(view)
+        if types is None:
+            return None
+        items = len(_ENTRY.findall(view))
+        if len(_ATOM_ID.findall(view)) < items:
+            return None
+        return FastPlan(format="atom10", title_type=types[0], summary_type=types[1], items=items)
+    return None
+
+
+def fast_plan(sniffed: Sniffed, data: bytes, content_type: str) -> FastPlan | None:
+    """Return how to read the fast parser's result, or None when it cannot be trusted."""
+    if sniffed.has_doctype or sniffed.kind != "xml":
+        return None
+    view = sniffed.view
+    if b"xml:base" in view or _BASE64_MODE.search(view):
+        return None
+    if not _encoding_ok(sniffed, data, content_type):
+        return None
+    if not _ends_with_root(view, sniffed.root):
+        return None
+    local = sniffed.root.rpartition(b":")[2]
+    if not _namespaces_ok(view, local):
+        return None
+    if _has_non_xml_entity(view):
+        return None
+    return _plan_for_root(sniffed)

@@ -1,0 +1,117 @@
+"""normalise_entry / normalise_entries: identity, URLs, dates, titles, HTML, caps, dedupe."""
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+
+from newsstand.core.entries import Content, Enclosure, ParsedEntry, ParsedFeed
+from newsstand.core.normalise import (
+    MAX_CONTENT_CHARS,
+    MAX_TITLE_CHARS,
+    normalise_entries,
+    normalise_entry,
+)
+
+NOW = datetime(2024, 5, 1, 12, tzinfo=UTC)
+FEED_URL = "https://news.example.com/feeds/main.xml"
+
+
+def _norm(**fields):
+    return normalise_entry(ParsedEntry(**fields), feed_url=FEED_URL, now=NOW)
+
+
+def test_identity_prefers_guid_even_when_it_looks_like_a_url():
+    assert _norm(guid="abc-1", link="/a").identity == "guid:abc-1"
+    assert _norm(guid="https://x.example/a", link="/b").identity == "guid:https://x.example/a"
+
+
+def test_identity_falls_back_to_canonical_url_then_hash():
+    candidate = _norm(link="/story?utm_source=x&id=3#top")
+    assert candidate.url == "https://news.example.com/story?id=3"
+    assert candidate.identity == "url:https://news.example.com/story?id=3"
+    hashed = _norm(title="Only a title", summary=Content("and text"))
+    assert hashed.identity == "hash:" + hashed.content_hash
+    assert hashed.url == ""
+
+
+def test_content_hash_is_normalised_title_and_text():
+    candidate = _norm(title="  Big   NEWS ", content=Content("<p>Some <b>Text</b></p>"))
+    expected = hashlib.sha256(b"big news some text").hexdigest()
+    assert candidate.content_hash == expected
+    same = _norm(title="big news", summary=Content("some   text", "text"))
+    assert same.content_hash == expected
+
+
+def test_missing_date_is_first_seen_and_future_dates_are_clamped():
+    assert _norm(title="t").published == NOW
+    future = NOW + timedelta(days=400)
+    candidate = _norm(title="t", published=future, updated=future)
+    assert candidate.published == NOW
+    assert candidate.updated == NOW
+    past = NOW - timedelta(days=1)
+    assert _norm(title="t", published=past).published == past
+    assert _norm(title="t", updated=past).published == past
+
+
+def test_url_fields_keep_only_http():
+    candidate = _norm(
+        link="javascript:alert(1)",
+        image="data:image/png;base64,AAAA",
+        comments="vbscript:x",
+        enclosures=(
+            Enclosure("javascript:alert(1)"),
+            Enclosure("/audio.mp3", "audio/mpeg", 5),
+        ),
+    )
+    assert (candidate.url, candidate.image, candidate.comments) == ("", "", "")
+    assert candidate.enclosures == (
+        Enclosure("https://news.example.com/audio.mp3", "audio/mpeg", 5),
+    )
+
+
+def test_text_titles_stay_literal_and_html_titles_are_stripped():
+    assert _norm(title="Why <b> matters", title_type="text").title == "Why <b> matters"
+    assert _norm(title="An <em>html</em> &amp; title", title_type="html").title == "An html & title"
+    assert _norm(title="x" * 5000).title == "x" * MAX_TITLE_CHARS
+
+
+def test_html_is_sanitised_and_text_is_escaped():
+    candidate = _norm(
+        summary=Content("<p onclick=x>Hi <a href='/a'>a</a></p><script>bad()</script>"),
+        content=Content("<b>not bold</b>\nnext", "text"),
+    )
+    assert candidate.summary_html == (
+        '<p>Hi <a href="https://news.example.com/a" rel="noopener noreferrer">a</a></p>'
+    )
+    assert candidate.content_html == "<p>&lt;b&gt;not bold&lt;/b&gt;<br>next</p>"
+
+
+def test_content_is_capped_not_refused():
+    huge = "<p>" + ("word " * 100) + "</p>"
+    candidate = _norm(content=Content(huge * 5_000))
+    assert 0 < len(candidate.content_html) <= MAX_CONTENT_CHARS
+    assert candidate.content_html.endswith("</p>")
+
+
+def test_authors_and_categories_are_plain_and_unique():
+    candidate = _norm(
+        authors=("<b>Ann</b>", "Ann", " Bob "), categories=("World", "World", "A&amp;B")
+    )
+    assert candidate.authors == ("Ann", "Bob")
+    assert candidate.categories == ("World", "A&B")
+
+
+def test_normalise_entries_removes_duplicates_and_uses_feed_language():
+    feed = ParsedFeed(
+        format="rss20",
+        language="de",
+        entries=(
+            ParsedEntry(guid="1", title="first"),
+            ParsedEntry(guid="1", title="repeat"),
+            ParsedEntry(link="/a?utm_medium=x", title="a"),
+            ParsedEntry(link="/a", title="a again"),
+            ParsedEntry(title="no ids", language="fr"),
+        ),
+    )
+    candidates = normalise_entries(feed, feed_url=FEED_URL, now=NOW)
+    assert [c.title for c in candidates] == ["first", "a", "no ids"]
+    assert [c.language for c in candidates] == ["de", "de", "fr"]

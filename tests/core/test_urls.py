@@ -1,0 +1,69 @@
+"""URL checks: scheme allow-list after WHATWG-style cleanup, canonical form."""
+
+import pytest
+
+from newsstand.core.urls import canonical_url, safe_url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        " javascript:alert(1)",
+        "\x0ejavascript:alert(1)",
+        "jav\tascript:alert(1)",
+        "jav&#x09;ascript:alert(1)",
+        "&#14;javascript:alert(1)",
+        "java\nscript:alert(1)",
+        "vbscript:msgbox(1)",
+        "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+        "file:///etc/passwd",
+        "ftp://example.com/x",
+        "mailto:a@example.com",
+        "http://",
+        "http://[::1",
+        "https://example.com:99999/",
+        "",
+    ],
+)
+def test_safe_url_refuses_non_http(url):
+    assert safe_url(url) == ""
+    assert safe_url(url, "https://example.com/feed") == "" or url in ("",)
+
+
+def test_safe_url_keeps_and_resolves_http():
+    assert safe_url("https://example.com/a?b=1#c") == "https://example.com/a?b=1#c"
+    assert safe_url("/story/1", "https://example.com/feed.xml") == "https://example.com/story/1"
+    assert safe_url("story/1", "https://example.com/news/feed.xml") == (
+        "https://example.com/news/story/1"
+    )
+    assert safe_url("//cdn.example.com/x.png", "https://example.com/") == (
+        "https://cdn.example.com/x.png"
+    )
+    assert safe_url("  \x01https://example.com/x") == "https://example.com/x"
+    assert safe_url("https://example.com/a&amp;b") == "https://example.com/a&b"
+
+
+def test_safe_url_relative_without_usable_base_is_refused():
+    assert safe_url("/story/1") == ""
+    assert safe_url("/story/1", "javascript:alert(1)") == ""
+
+
+def test_canonical_url_removes_tracking_and_fragment():
+    url = (
+        "HTTPS://News.Example.COM:443/economy/fed?utm_source=rss&id=42&fbclid=x"
+        "&gclid=y&mc_cid=1&mc_eid=2&igshid=3&utm_campaign=c#comments"
+    )
+    assert canonical_url(url) == "https://news.example.com/economy/fed?id=42"
+
+
+def test_canonical_url_keeps_non_default_port_and_order():
+    assert canonical_url("http://example.com:8080/a?z=1&a=2") == "http://example.com:8080/a?z=1&a=2"
+    assert canonical_url("http://example.com:80") == "http://example.com/"
+
+
+def test_canonical_url_drops_credentials_and_refuses_other_schemes():
+    assert canonical_url("https://user:pw@example.com/a") == "https://example.com/a"
+    assert canonical_url("javascript:alert(1)") == ""
+    assert canonical_url("/a", "https://example.com/feed") == "https://example.com/a"
