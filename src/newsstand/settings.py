@@ -14,7 +14,7 @@ import dj_database_url
 
 SETTINGS_TABLE: dict[str, tuple[str, str]] = {
     "NEWSSTAND_DATA_DIR": ("./newsstand-data", "Folder for the SQLite database and other state."),
-    "DATABASE_URL": ("", "Database URL (postgres://…); empty means SQLite in the data folder."),
+    "DATABASE_URL": ("", "Database URL (postgres://… or sqlite:///path); empty: SQLite in the data folder."),
     "NEWSSTAND_SECRET_KEY": ("", "Django secret key; generated and kept in the data folder when empty."),
     "NEWSSTAND_DEBUG": ("false", "Django debug mode (never in production)."),
     "NEWSSTAND_ALLOWED_HOSTS": ("localhost,127.0.0.1,[::1]", "Comma-separated host names served."),
@@ -104,24 +104,32 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict[str, object]:
-    url = env("DATABASE_URL")
-    if url:
-        return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+def _sqlite(path: Path) -> dict[str, object]:
+    path.parent.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": str(DATA_DIR / "newsstand.sqlite3"),
+        "NAME": str(path),
         "OPTIONS": {
             # WAL lets readers and the single writer work at once; IMMEDIATE makes a writer
-            # take the lock up front, so busy_timeout (ms) applies instead of a deadlock error.
+            # take the lock up front, so the busy timeout applies instead of a deadlock error.
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
             ),
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         },
+        # Tests use a real SQLite file (not :memory:), so other processes can share it.
+        "TEST": {"NAME": str(path.with_name("test-" + path.name))},
     }
+
+
+def _database() -> dict[str, object]:
+    url = env("DATABASE_URL")
+    if url.startswith("sqlite:///"):
+        return _sqlite(Path(url.removeprefix("sqlite:///")).resolve())
+    if url:
+        return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+    return _sqlite(DATA_DIR / "newsstand.sqlite3")
 
 
 DATABASES = {"default": _database()}

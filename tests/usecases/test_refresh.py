@@ -1,0 +1,192 @@
+"""refresh_feeds end to end: a real local publisher, the real fetcher, a real database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from newsstand.articles.models import Article, ArticleFeed
+from newsstand.sources.models import Feed, FeedState
+from newsstand.usecases.refresh import refresh_feeds
+from newsstand.usecases.subscribe import add_feed
+
+from .publisher import Route, rfc822, rss
+
+pytestmark = pytest.mark.django_db
+
+ITEMS = [
+    {
+        "title": f"Story {n}",
+        "link": f"https://news.example/story-{n}?utm_source=rss",
+        "guid": f"story-{n}",
+        "description": f"<p>Body of story {n}</p>",
+        "category": "World",
+        "date": rfc822(2026, 3, 1, n),
+    }
+    for n in range(1, 6)
+]
+
+
+def subscribe(publisher, path, body, **route):
+    publisher.routes[path] = Route(body, **route)
+    feed, _ = add_feed(publisher.url(path))
+    return feed
+
+
+def test_first_refresh_stores_articles_and_the_validators(publisher, config):
+    feed = subscribe(publisher, "/world.xml", rss("Example News", ITEMS))
+    report = refresh_feeds(config=config)
+    assert (report.feeds, report.updated, report.new_articles) == (1, 1, 5)
+    feed.refresh_from_db()
+    assert feed.etag and feed.state == FeedState.ACTIVE and feed.last_status == 200
+    assert feed.next_fetch_at > timezone.now()
+    article = Article.objects.get(guid="story-3")
+    assert article.url == "https://news.example/story-3"  # tracking parameter removed
+    assert article.title == "Story 3"
+    assert article.section.slug == "world"
+    assert feed.publisher.name == "Example News"  # learnt from the feed
+
+
+def test_second_refresh_is_conditional_and_stores_nothing_twice(publisher, config):
+    feed = subscribe(publisher, "/world.xml", rss("Example News", ITEMS))
+    refresh_feeds(config=config)
+    report = refresh_feeds([feed.pk], config=config)
+    assert (report.not_modified, report.new_articles) == (1, 0)
+    assert publisher.conditional_hits["/world.xml"] == 1
+    assert Article.objects.count() == 5
+
+
+def test_changed_feed_adds_only_the_new_entries(publisher, config):
+    feed = subscribe(publisher, "/world.xml", rss("Example News", ITEMS[:3]))
+    refresh_feeds(config=config)
+    publisher.routes["/world.xml"] = Route(rss("Example News", ITEMS))
+    report = refresh_feeds([feed.pk], config=config)
+    assert report.new_articles == 2
+    assert Article.objects.count() == 5
+
+
+def test_same_article_in_two_feeds_of_a_publisher_is_stored_once(publisher, config):
+    world = subscribe(publisher, "/world.xml", rss("Example News", ITEMS[:3]))
+    top = subscribe(publisher, "/top.xml", rss("Example News", ITEMS[1:4]))
+    assert world.publisher_id == top.publisher_id
+    refresh_feeds(config=config)
+    assert Article.objects.count() == 4
+    shared = Article.objects.get(guid="story-2")
+    assert set(shared.feeds.values_list("pk", flat=True)) == {world.pk, top.pk}
+
+
+def test_article_resent_with_a_new_guid_is_the_same_article(publisher, config):
+    feed = subscribe(publisher, "/world.xml", rss("Example News", ITEMS[:1]))
+    refresh_feeds(config=config)
+    resent = dict(ITEMS[0], guid="story-1-v2")
+    publisher.routes["/world.xml"] = Route(rss("Example News", [resent]))
+    refresh_feeds([feed.pk], config=config)
+    assert Article.objects.count() == 1
+
+
+def test_a_broken_feed_fails_alone(publisher, config):
+    good = subscribe(publisher, "/good.xml", rss("Good", ITEMS))
+    html = subscribe(
+        publisher, "/page.html", b"<html><body><p>Hello</p></body></html>",
+        content_type="text/html",
+    )
+    not_xml = subscribe(publisher, "/binary.xml", bytes(range(256)) * 4)
+    server_error = subscribe(publisher, "/500.xml", b"oops", status=500)
+    report = refresh_feeds(config=config)
+    assert report.updated == 1 and report.failed == 3
+    assert Article.objects.filter(feeds=good).count() == 5
+    for feed in (html, not_xml, server_error):
+        feed.refresh_from_db()
+        assert feed.state == FeedState.FAILING
+        assert feed.last_error_code and feed.last_error
+        assert feed.error_streak == 1
+        assert feed.next_fetch_at > timezone.now()
+        assert not feed.etag
+    server_error.refresh_from_db()
+    assert (server_error.last_status, server_error.last_error_code) == (500, "http_status")
+
+
+def test_gone_feed_is_not_fetched_again(publisher, config):
+    feed = subscribe(publisher, "/gone.xml", b"", status=410)
+    refresh_feeds(config=config)
+    feed.refresh_from_db()
+    assert feed.state == FeedState.GONE
+    later = timezone.now() + timedelta(days=30)
+    assert refresh_feeds(config=config, now=later).feeds == 0
+    assert publisher.hits["/gone.xml"] == 1
+
+
+def test_retry_after_is_honoured(publisher, config):
+    feed = subscribe(publisher, "/busy.xml", b"", status=503, headers={"Retry-After": "7200"})
+    before = timezone.now()
+    refresh_feeds(config=config)
+    feed.refresh_from_db()
+    assert feed.last_error_code == "rate_limited"
+    assert feed.next_fetch_at >= before + timedelta(seconds=7200)
+
+
+def test_internal_address_is_blocked_and_never_contacted(publisher, config):
+    feed, _ = add_feed("http://127.0.0.2:9/feed.xml")
+    good = subscribe(publisher, "/good.xml", rss("Good", ITEMS))
+    report = refresh_feeds(config=config)
+    feed.refresh_from_db()
+    assert feed.last_error_code == "blocked_address"
+    assert report.errors["blocked_address"] == 1
+    assert Article.objects.filter(feeds=good).count() == 5
+
+
+def test_hostile_urls_never_reach_the_database(publisher, config):
+    items = [
+        {
+            "title": "Click me",
+            "link": "javascript:alert(document.cookie)",
+            "guid": "x1",
+            "description": '<a href="javascript:alert(1)">a</a><img src="data:text/html,x">'
+            "<script>alert(1)</script><p onclick='x()'>text</p>",
+        }
+    ]
+    subscribe(publisher, "/x.xml", rss("X", items))
+    refresh_feeds(config=config)
+    article = Article.objects.get()
+    assert article.url == ""
+    for value in (article.summary, article.content):
+        assert "javascript:" not in value and "<script" not in value
+        assert "onclick" not in value and "data:text/html" not in value
+
+
+def test_a_failed_transaction_loses_and_duplicates_nothing(publisher, config):
+    """The database fails while storing one feed: that feed keeps its old validators and is
+    fetched in full next time; the other feed of the run is stored; nothing is doubled."""
+    first = subscribe(publisher, "/a.xml", rss("A", ITEMS[:3], link="https://a.example/"))
+    second = subscribe(publisher, "/b.xml", rss("B", ITEMS[3:], link="https://b.example/"))
+    calls = {"inserts": 0}
+
+    def fail_first_article_insert(execute, sql, params, many, context):
+        if sql.startswith('INSERT INTO "articles_article"'):
+            calls["inserts"] += 1
+            if calls["inserts"] == 1:
+                raise RuntimeError("disk full (injected)")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(fail_first_article_insert):
+        report = refresh_feeds(config=config)
+    assert (report.updated, report.failed) == (1, 1)
+    first.refresh_from_db()
+    assert first.etag == "" and first.last_error_code == "internal"
+    assert Article.objects.count() == 2  # only the second feed's articles
+    report = refresh_feeds([first.pk, second.pk], config=config)
+    assert Article.objects.count() == 5
+    assert ArticleFeed.objects.count() == 5
+    assert report.not_modified == 1 and report.new_articles == 3
+
+
+def test_truncated_feed_keeps_the_entries_before_the_cut(publisher, config):
+    body = rss("Cut", ITEMS)
+    cut = body.index(b"<item>", body.index(b"Story 3"))  # the cut falls inside item 4
+    feed = subscribe(publisher, "/cut.xml", body[: cut + 40])
+    refresh_feeds(config=config)
+    titles = set(Article.objects.filter(feeds=feed).values_list("title", flat=True))
+    assert {"Story 1", "Story 2", "Story 3"} <= titles <= {"Story 1", "Story 2", "Story 3", "Story 4"}

@@ -1,0 +1,85 @@
+"""Several worker processes at once: no feed is fetched twice, no article stored twice.
+
+Runs on whichever database the suite runs on (a real SQLite file, or PostgreSQL in the
+PostgreSQL pass), with real `newsstand refresh` processes.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+from django.db import connection
+
+from newsstand.articles.models import Article
+from newsstand.sources.claims import claim_feeds
+from newsstand.sources.models import Feed
+from newsstand.usecases.subscribe import add_feed
+
+from .publisher import Route, rfc822, rss
+
+
+def make_feeds(publisher, count: int) -> None:
+    for n in range(count):
+        items = [
+            {"title": f"Feed {n} story {i}", "link": f"https://p{n}.example/{i}", "guid": f"{n}-{i}",
+             "date": rfc822(2026, 3, 1, i)}
+            for i in range(5)
+        ]
+        path = f"/feed-{n}.xml"
+        publisher.routes[path] = Route(rss(f"Publisher {n}", items, link=f"https://p{n}.example/"))
+        add_feed(publisher.url(path))
+
+
+def database_url() -> str:
+    s = connection.settings_dict
+    if connection.vendor == "postgresql":
+        user = s["USER"] or "postgres"
+        return f"postgres://{user}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    return "sqlite:///" + str(s["NAME"])
+
+
+@pytest.mark.django_db
+def test_claims_never_overlap():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    for n in range(30):
+        add_feed(f"https://p{n}.example/feed.xml")
+    now = timezone.now()
+    _, first = claim_feeds(now=now, lease=timedelta(minutes=5), limit=20)
+    _, second = claim_feeds(now=now, lease=timedelta(minutes=5), limit=20)
+    _, third = claim_feeds(now=now, lease=timedelta(minutes=5), limit=20)
+    assert len(first) == 20 and len(second) == 10 and third == []
+    assert not {f.pk for f in first} & {f.pk for f in second}
+    # Once the lease runs out, the feeds can be claimed again.
+    _, again = claim_feeds(now=now + timedelta(minutes=6), lease=timedelta(minutes=5), limit=50)
+    assert len(again) == 30
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_worker_processes_fetch_each_feed_once(publisher, tmp_path):
+    make_feeds(publisher, 60)
+    env = dict(
+        os.environ,
+        NEWSSTAND_ALLOW_NETWORKS="127.0.0.1/32",
+        NEWSSTAND_REFRESH_BATCH="7",
+        NEWSSTAND_DATA_DIR=str(tmp_path),
+        DATABASE_URL=database_url(),
+    )
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "newsstand.cli", "refresh"],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for _ in range(4)
+    ]
+    outputs = [w.communicate(timeout=90) for w in workers]
+    assert all(w.returncode == 0 for w in workers), outputs
+    assert publisher.hits == Counter({f"/feed-{n}.xml": 1 for n in range(60)})
+    assert Article.objects.count() == 300
+    assert Feed.objects.filter(last_status=200).count() == 60
