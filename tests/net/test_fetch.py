@@ -15,6 +15,7 @@ from newsstand.core.errors import (
     HTTPStatusError,
     InvalidURL,
     RateLimited,
+    TLSError,
     TooManyRedirects,
 )
 from newsstand.net import Fetcher, FetchPolicy, FetchRequest, FetchResult, fetch_many_sync
@@ -242,3 +243,58 @@ def test_fetcher_reuses_keep_alive_connections(policy: FetchPolicy, origin: Orig
     results = asyncio.run(sequential())
     assert all(r.body == FEED for r in results)
     assert origin.accepts == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://public.test:99999/",
+        "http://public.test:abc/",
+        "http://[::1/",
+        "http://a b/",
+        "http://" + "a" * 300 + ".test/",
+        "http://%00/",
+        "http://[v1.x]/",
+        "http://.../",
+    ],
+)
+def test_odd_urls_give_fetch_errors_only(policy: FetchPolicy, url: str) -> None:
+    assert isinstance(fetch_one(policy, url), FetchError)
+
+
+@pytest.mark.parametrize("location", ["http://[::1", "http://public.test:99999/", "http://a:b:c/"])
+def test_bad_redirect_targets_are_invalid_urls(
+    policy: FetchPolicy, origin: Origin, location: str
+) -> None:
+    origin.route("/feed", redirect(location))
+    assert isinstance(fetch_one(policy, origin.url("/feed", host="public.test")), InvalidURL)
+
+
+def test_validators_with_control_characters_are_not_sent(
+    policy: FetchPolicy, origin: Origin
+) -> None:
+    origin.route("/feed", Reply(body=FEED))
+    result = fetch_one(
+        policy,
+        origin.url("/feed", host="public.test"),
+        etag='"a"\r\nX-Injected: 1',
+        last_modified="Sun, 01 Mar 2026 10:00:00 GMT",
+    )
+    assert isinstance(result, FetchResult)
+    (seen,) = origin.requests
+    assert "x-injected" not in seen.headers
+    assert "if-none-match" not in seen.headers
+    assert seen.headers["if-modified-since"] == "Sun, 01 Mar 2026 10:00:00 GMT"
+
+
+def test_https_to_a_plain_http_port_is_a_tls_error(policy: FetchPolicy, origin: Origin) -> None:
+    error = fetch_one(policy, f"https://public.test:{origin.port}/feed")
+    assert isinstance(error, TLSError), error
+
+
+@pytest.mark.parametrize(
+    "field", ["timeout", "connect_timeout", "max_bytes", "per_host", "concurrency"]
+)
+def test_policy_refuses_non_positive_limits(field: str) -> None:
+    with pytest.raises(ValueError, match=field):
+        FetchPolicy(**{field: 0})

@@ -23,6 +23,7 @@ from newsstand.core.errors import (
     FetchError,
     Gone,
     HTTPStatusError,
+    InvalidURL,
     RateLimited,
     TooLarge,
     TooManyRedirects,
@@ -59,6 +60,14 @@ class FetchPolicy:
     concurrency: int = 64
     user_agent: str = USER_AGENT
     resolver: Resolve | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        """Raises ``ValueError`` on a limit that cannot work (zero or negative)."""
+        for name in ("timeout", "connect_timeout", "max_bytes", "per_host", "concurrency"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"FetchPolicy.{name} must be positive")
+        if self.max_redirects < 0:
+            raise ValueError("FetchPolicy.max_redirects must not be negative")
 
 
 @dataclass(frozen=True)
@@ -189,12 +198,17 @@ class Fetcher:
 
 
 def _request_headers(request: FetchRequest) -> dict[str, str]:
-    headers = {"Accept": request.accept}
-    if request.etag:
-        headers["If-None-Match"] = request.etag
-    if request.last_modified:
-        headers["If-Modified-Since"] = request.last_modified
-    return headers
+    """Accept and the validators; a value with control characters is not sent."""
+    candidates = {
+        "Accept": request.accept,
+        "If-None-Match": request.etag,
+        "If-Modified-Since": request.last_modified,
+    }
+    return {name: value for name, value in candidates.items() if _header_safe(value)}
+
+
+def _header_safe(value: str) -> bool:
+    return bool(value) and not any((ord(c) < 0x20 and c != "\t") or ord(c) == 0x7F for c in value)
 
 
 def _redirect_target(response: aiohttp.ClientResponse, url: URL) -> URL | None:
@@ -204,7 +218,10 @@ def _redirect_target(response: aiohttp.ClientResponse, url: URL) -> URL | None:
     location = response.headers.get("Location", "").strip()
     if not location:
         return None
-    return url.join(URL(location))
+    try:
+        return url.join(URL(location))
+    except (ValueError, TypeError, UnicodeError) as exc:
+        raise InvalidURL(f"bad redirect target {location[:200]!r}") from exc
 
 
 async def _result(
