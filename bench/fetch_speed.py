@@ -49,9 +49,7 @@ def serve(port: int, ready: multiprocessing.synchronize.Event) -> None:  # type:
         if request.headers.get("If-None-Match") == etag:
             return web.Response(status=304, headers={"ETag": etag})
         body = bodies.get(number) or bodies.setdefault(number, feed_document(number))
-        return web.Response(
-            body=body, content_type="application/rss+xml", headers={"ETag": etag}
-        )
+        return web.Response(body=body, content_type="application/rss+xml", headers={"ETag": etag})
 
     app = web.Application()
     app.router.add_get("/feed/{number}", handle)
