@@ -1,13 +1,13 @@
 """The `newsstand` command line: composition of settings, use cases and servers.
 
-    newsstand run                 web + worker + scheduler (the embedded default)
-    newsstand web | worker | scheduler   one role each, for scaled deployments
-    newsstand demo                the offline demo on a local publisher server
-    newsstand add-feed URL        subscribe to a feed
-    newsstand import-opml FILE|URL|--default
-    newsstand export-opml [-o FILE]
-    newsstand refresh [--feed ID ...]
-    newsstand <django command>    e.g. migrate, createsuperuser, shell
+newsstand run                 web + worker + scheduler (the embedded default)
+newsstand web | worker | scheduler   one role each, for scaled deployments
+newsstand demo                the offline demo on a local publisher server
+newsstand add-feed URL        subscribe to a feed
+newsstand import-opml FILE|URL|--default
+newsstand export-opml [-o FILE]
+newsstand refresh [--feed ID ...]
+newsstand <django command>    e.g. migrate, createsuperuser, shell
 """
 
 from __future__ import annotations

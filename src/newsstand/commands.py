@@ -24,7 +24,7 @@ def migrate() -> None:
 
 
 def _bind(args: argparse.Namespace) -> tuple[str, int]:
-    bind = getattr(args, "bind", None) or settings.NEWSSTAND["bind"]
+    bind = getattr(args, "bind", None) or settings.NEWSSTAND.bind
     host, _, port = bind.rpartition(":")
     return host.strip("[]") or "127.0.0.1", int(port)
 
@@ -92,7 +92,7 @@ def start_background(threads: int) -> None:
     """Task workers and the scheduler as threads of this process (the embedded mode)."""
     for n in range(threads):
         _task_worker(f"embedded-{n + 1}").start()
-    Scheduler(settings.NEWSSTAND["scheduler_tick"]).start()
+    Scheduler(settings.NEWSSTAND.scheduler_tick).start()
 
 
 def offer_default_feeds() -> None:
@@ -119,7 +119,7 @@ def offer_default_feeds() -> None:
 def run(args: argparse.Namespace) -> int:
     migrate()
     offer_default_feeds()
-    start_background(settings.NEWSSTAND["worker_threads"])
+    start_background(settings.NEWSSTAND.worker_threads)
     serve_web(*_bind(args))
     return 0
 
@@ -136,7 +136,7 @@ def worker(args: argparse.Namespace) -> int:
 
 
 def scheduler(args: argparse.Namespace) -> int:
-    scheduler = Scheduler(settings.NEWSSTAND["scheduler_tick"])
+    scheduler = Scheduler(settings.NEWSSTAND.scheduler_tick)
     scheduler.start()
     try:
         while scheduler.is_alive():
@@ -200,14 +200,18 @@ def refresh(args: argparse.Namespace) -> int:
 
     migrate()
     report = refresh_feeds(args.feed) if args.feed else refresh_all()
-    print(json.dumps({
-        "feeds": report.feeds,
-        "updated": report.updated,
-        "not_modified": report.not_modified,
-        "failed": report.failed,
-        "new_articles": report.new_articles,
-        "errors": dict(report.errors),
-    }))
+    print(
+        json.dumps(
+            {
+                "feeds": report.feeds,
+                "updated": report.updated,
+                "not_modified": report.not_modified,
+                "failed": report.failed,
+                "new_articles": report.new_articles,
+                "errors": dict(report.errors),
+            }
+        )
+    )
     return 0
 
 
@@ -216,6 +220,6 @@ def demo(args: argparse.Namespace) -> int:
 
     migrate()
     start_demo(speed=args.speed)
-    start_background(settings.NEWSSTAND["worker_threads"])
+    start_background(settings.NEWSSTAND.worker_threads)
     serve_web(*_bind(args))
     return 0

@@ -8,17 +8,27 @@ composition layer receives plain values, never this module.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import dj_database_url
 
 SETTINGS_TABLE: dict[str, tuple[str, str]] = {
     "NEWSSTAND_DATA_DIR": ("./newsstand-data", "Folder for the SQLite database and other state."),
-    "DATABASE_URL": ("", "Database URL (postgres://… or sqlite:///path); empty: SQLite in the data folder."),
-    "NEWSSTAND_SECRET_KEY": ("", "Django secret key; generated and kept in the data folder when empty."),
+    "DATABASE_URL": (
+        "",
+        "Database URL (postgres://… or sqlite:///path); empty: SQLite in the data folder.",
+    ),
+    "NEWSSTAND_SECRET_KEY": (
+        "",
+        "Django secret key; generated and kept in the data folder when empty.",
+    ),
     "NEWSSTAND_DEBUG": ("false", "Django debug mode (never in production)."),
     "NEWSSTAND_ALLOWED_HOSTS": ("localhost,127.0.0.1,[::1]", "Comma-separated host names served."),
-    "NEWSSTAND_ALLOW_NETWORKS": ("", "Comma-separated CIDRs the fetcher may reach although not public."),
+    "NEWSSTAND_ALLOW_NETWORKS": (
+        "",
+        "Comma-separated CIDRs the fetcher may reach although not public.",
+    ),
     "NEWSSTAND_FETCH_TIMEOUT": ("30", "Overall deadline of one fetch, in seconds."),
     "NEWSSTAND_FETCH_MAX_BYTES": ("15728640", "Largest body accepted, raw and decoded, in bytes."),
     "NEWSSTAND_FETCH_PER_HOST": ("2", "Concurrent connections to one host."),
@@ -172,17 +182,35 @@ LOGGING = {
     },
 }
 
-# Values handed down to the fetcher and the scheduler (plain data, read once here).
-NEWSSTAND = {
-    "allow_networks": [n.strip() for n in env("NEWSSTAND_ALLOW_NETWORKS").split(",") if n.strip()],
-    "fetch_timeout": float(env("NEWSSTAND_FETCH_TIMEOUT")),
-    "fetch_max_bytes": int(env("NEWSSTAND_FETCH_MAX_BYTES")),
-    "fetch_per_host": int(env("NEWSSTAND_FETCH_PER_HOST")),
-    "fetch_concurrency": int(env("NEWSSTAND_FETCH_CONCURRENCY")),
-    "refresh_batch": int(env("NEWSSTAND_REFRESH_BATCH")),
-    "min_interval": int(env("NEWSSTAND_MIN_INTERVAL")),
-    "max_interval": int(env("NEWSSTAND_MAX_INTERVAL")),
-    "scheduler_tick": float(env("NEWSSTAND_SCHEDULER_TICK")),
-    "worker_threads": int(env("NEWSSTAND_WORKER_THREADS")),
-    "bind": env("NEWSSTAND_BIND"),
-}
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """Values handed down to the fetcher, the scheduler and the processes (read once here)."""
+
+    allow_networks: tuple[str, ...]
+    fetch_timeout: float
+    fetch_max_bytes: int
+    fetch_per_host: int
+    fetch_concurrency: int
+    refresh_batch: int
+    min_interval: int
+    max_interval: int
+    scheduler_tick: float
+    worker_threads: int
+    bind: str
+
+
+NEWSSTAND = Tuning(
+    allow_networks=tuple(n.strip() for n in env("NEWSSTAND_ALLOW_NETWORKS").split(",") if n.strip()),
+    fetch_timeout=float(env("NEWSSTAND_FETCH_TIMEOUT")),
+    fetch_max_bytes=int(env("NEWSSTAND_FETCH_MAX_BYTES")),
+    fetch_per_host=int(env("NEWSSTAND_FETCH_PER_HOST")),
+    fetch_concurrency=int(env("NEWSSTAND_FETCH_CONCURRENCY")),
+    refresh_batch=int(env("NEWSSTAND_REFRESH_BATCH")),
+    min_interval=int(env("NEWSSTAND_MIN_INTERVAL")),
+    max_interval=int(env("NEWSSTAND_MAX_INTERVAL")),
+    scheduler_tick=float(env("NEWSSTAND_SCHEDULER_TICK")),
+    worker_threads=int(env("NEWSSTAND_WORKER_THREADS")),
+    bind=env("NEWSSTAND_BIND"),
+)

@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from newsstand.articles.models import Article, ArticleFeed
-from newsstand.sources.models import Feed, FeedState
+from newsstand.sources.models import FeedState
 from newsstand.usecases.refresh import refresh_feeds
 from newsstand.usecases.subscribe import add_feed
 
@@ -90,7 +90,9 @@ def test_article_resent_with_a_new_guid_is_the_same_article(publisher, config):
 def test_a_broken_feed_fails_alone(publisher, config):
     good = subscribe(publisher, "/good.xml", rss("Good", ITEMS))
     html = subscribe(
-        publisher, "/page.html", b"<html><body><p>Hello</p></body></html>",
+        publisher,
+        "/page.html",
+        b"<html><body><p>Hello</p></body></html>",
         content_type="text/html",
     )
     not_xml = subscribe(publisher, "/binary.xml", bytes(range(256)) * 4)
@@ -189,4 +191,6 @@ def test_truncated_feed_keeps_the_entries_before_the_cut(publisher, config):
     feed = subscribe(publisher, "/cut.xml", body[: cut + 40])
     refresh_feeds(config=config)
     titles = set(Article.objects.filter(feeds=feed).values_list("title", flat=True))
-    assert {"Story 1", "Story 2", "Story 3"} <= titles <= {"Story 1", "Story 2", "Story 3", "Story 4"}
+    assert (
+        {"Story 1", "Story 2", "Story 3"} <= titles <= {"Story 1", "Story 2", "Story 3", "Story 4"}
+    )

@@ -25,8 +25,12 @@ from .publisher import Route, rfc822, rss
 def make_feeds(publisher, count: int) -> None:
     for n in range(count):
         items = [
-            {"title": f"Feed {n} story {i}", "link": f"https://p{n}.example/{i}", "guid": f"{n}-{i}",
-             "date": rfc822(2026, 3, 1, i)}
+            {
+                "title": f"Feed {n} story {i}",
+                "link": f"https://p{n}.example/{i}",
+                "guid": f"{n}-{i}",
+                "date": rfc822(2026, 3, 1, i),
+            }
             for i in range(5)
         ]
         path = f"/feed-{n}.xml"
@@ -74,7 +78,10 @@ def test_parallel_worker_processes_fetch_each_feed_once(publisher, tmp_path):
     workers = [
         subprocess.Popen(
             [sys.executable, "-m", "newsstand.cli", "refresh"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for _ in range(4)
     ]

@@ -25,7 +25,9 @@ class StoreReport:
     seen: int  # matched an article we already had
 
 
-def _existing(publisher_id: int, candidates: Sequence[EntryCandidate]) -> list[dict[str, object]]:
+def _existing(
+    publisher_id: int, candidates: Sequence[EntryCandidate]
+) -> list[tuple[int, str, str, str]]:
     identities = {c.identity for c in candidates}
     urls = {c.url for c in candidates if c.url}
     hashes = {c.content_hash for c in candidates}
@@ -35,21 +37,21 @@ def _existing(publisher_id: int, candidates: Sequence[EntryCandidate]) -> list[d
     return list(
         Article.objects.filter(publisher_id=publisher_id)
         .filter(query)
-        .values("id", "identity", "url", "content_hash")
+        .values_list("id", "identity", "url", "content_hash")
     )
 
 
 class _Index:
     """Looks up already-stored (or just-added) articles of one publisher."""
 
-    def __init__(self, rows: list[dict[str, object]]) -> None:
-        self.by_identity: dict[object, int] = {}
-        self.by_url: dict[object, int] = {}
-        self.by_hash: dict[object, int] = {}
+    def __init__(self, rows: list[tuple[int, str, str, str]]) -> None:
+        self.by_identity: dict[str, int] = {}
+        self.by_url: dict[str, int] = {}
+        self.by_hash: dict[str, int] = {}
         for row in rows:
-            self.add(int(str(row["id"])), row["identity"], row["url"], row["content_hash"])
+            self.add(*row)
 
-    def add(self, article_id: int, identity: object, url: object, content_hash: object) -> None:
+    def add(self, article_id: int, identity: str, url: str, content_hash: str) -> None:
         self.by_identity.setdefault(identity, article_id)
         if url:
             self.by_url.setdefault(url, article_id)

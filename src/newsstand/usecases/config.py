@@ -24,12 +24,12 @@ class RefreshConfig:
     def from_settings(cls) -> RefreshConfig:
         ns = settings.NEWSSTAND
         policy = FetchPolicy(
-            allow_networks=parse_networks(ns["allow_networks"]),
-            timeout=ns["fetch_timeout"],
-            max_bytes=ns["fetch_max_bytes"],
-            per_host=ns["fetch_per_host"],
-            concurrency=ns["fetch_concurrency"],
+            allow_networks=parse_networks(ns.allow_networks),
+            timeout=ns.fetch_timeout,
+            max_bytes=ns.fetch_max_bytes,
+            per_host=ns.fetch_per_host,
+            concurrency=ns.fetch_concurrency,
             user_agent=USER_AGENT,
         )
-        bounds = ScheduleBounds(min_interval=ns["min_interval"], max_interval=ns["max_interval"])
-        return cls(policy=policy, bounds=bounds, batch=ns["refresh_batch"])
+        bounds = ScheduleBounds(min_interval=ns.min_interval, max_interval=ns.max_interval)
+        return cls(policy=policy, bounds=bounds, batch=ns.refresh_batch)

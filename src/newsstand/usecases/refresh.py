@@ -81,7 +81,9 @@ def refresh_feeds(
     return report
 
 
-def refresh_all(*, config: RefreshConfig | None = None, now: datetime | None = None) -> RefreshReport:
+def refresh_all(
+    *, config: RefreshConfig | None = None, now: datetime | None = None
+) -> RefreshReport:
     """Refresh every due feed, batch after batch, until none is left (the CLI's default)."""
     config = config or RefreshConfig.from_settings()
     total = RefreshReport()
@@ -120,7 +122,11 @@ def _settle(
     try:
         if isinstance(outcome, FetchError):
             raise outcome
-        parsed = parse_feed(outcome.body, url=outcome.final_url, content_type=outcome.content_type) if outcome.status == 200 else None
+        parsed = (
+            parse_feed(outcome.body, url=outcome.final_url, content_type=outcome.content_type)
+            if outcome.status == 200
+            else None
+        )
         with transaction.atomic():
             new = _store(feed, outcome, parsed, now=now, sections=sections)
             _record_success(feed, outcome, new_entries=new, now=now, config=config)
@@ -207,7 +213,12 @@ def _apply_timing(feed: Feed, timing: schedule.FeedTiming) -> None:
 def _record_success(
     feed: Feed, result: FetchResult, *, new_entries: int, now: datetime, config: RefreshConfig
 ) -> None:
-    _apply_timing(feed, schedule.after_success(_timing(feed), now=now, new_entries=new_entries, bounds=config.bounds))
+    _apply_timing(
+        feed,
+        schedule.after_success(
+            _timing(feed), now=now, new_entries=new_entries, bounds=config.bounds
+        ),
+    )
     feed.state = FeedState.ACTIVE
     feed.last_fetched_at = now
     feed.last_status = result.status
@@ -234,7 +245,9 @@ def _track_redirect(feed: Feed, target: str) -> None:
         feed.redirect_target, feed.redirect_streak = "", 0
 
 
-def _record_error(feed: Feed, error: NewsstandError, *, now: datetime, config: RefreshConfig) -> None:
+def _record_error(
+    feed: Feed, error: NewsstandError, *, now: datetime, config: RefreshConfig
+) -> None:
     timing = _timing(feed)
     if isinstance(error, Gone):
         timing = schedule.after_gone(timing)
@@ -259,5 +272,3 @@ def _record_error(feed: Feed, error: NewsstandError, *, now: datetime, config: R
 def _release(feed: Feed) -> None:
     feed.claimed_until = None
     feed.claim_token = ""
-
-

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urlsplit
-
 from importlib import resources
+from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.utils import timezone
@@ -38,7 +37,9 @@ def _publisher_for(feed_url: str, name: str, homepage: str) -> Publisher:
     host = _host(homepage or feed_url)
     publisher = Publisher.objects.filter(host=host).order_by("id").first()
     if publisher is None:
-        publisher = Publisher.objects.create(name=(name or host)[:300], host=host, homepage=homepage)
+        publisher = Publisher.objects.create(
+            name=(name or host)[:300], host=host, homepage=homepage
+        )
     return publisher
 
 
@@ -48,7 +49,9 @@ def _section_id(name: str) -> int | None:
     slug = name.strip().lower()
     found = Section.objects.filter(slug=slug).values_list("id", flat=True).first()
     if found is None:
-        found = Section.objects.filter(name__iexact=name.strip()).values_list("id", flat=True).first()
+        found = (
+            Section.objects.filter(name__iexact=name.strip()).values_list("id", flat=True).first()
+        )
     return found
 
 
@@ -79,7 +82,8 @@ def import_opml(data: bytes) -> ImportReport:
     Raises OPMLError when the document cannot be read at all.
     """
     document = parse_opml(data)
-    report = ImportReport(skipped=list(document.skipped), truncated=document.truncated)
+    skipped = [f"{o.title or o.xml_url}: {o.reason}" for o in document.skipped]
+    report = ImportReport(skipped=skipped, truncated=document.truncated)
     for outline in document.outlines:
         _, created = add_feed(
             outline.xml_url,
@@ -97,7 +101,9 @@ def import_opml(data: bytes) -> ImportReport:
 
 def export_opml(*, now: datetime | None = None) -> bytes:
     """Every subscribed feed as OPML 2.0, grouped by section."""
-    feeds = Feed.objects.select_related("publisher", "section_hint").order_by("publisher__name", "id")
+    feeds = Feed.objects.select_related("publisher", "section_hint").order_by(
+        "publisher__name", "id"
+    )
     return render_opml("Newsstand subscriptions", _outlines(feeds), now=now or timezone.now())
 
 
@@ -107,7 +113,7 @@ def _outlines(feeds: Iterable[Feed]) -> Iterable[OpmlOutline]:
             xml_url=feed.url,
             html_url=feed.publisher.homepage,
             title=feed.title or feed.publisher.name,
-            category=feed.section_hint.name if feed.section_hint else "",
+            category_path=(feed.section_hint.name,) if feed.section_hint else (),
         )
 
 

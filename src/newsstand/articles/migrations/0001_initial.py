@@ -5,76 +5,119 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('sources', '0001_initial'),
+        ("sources", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('identity', models.CharField(max_length=600)),
-                ('guid', models.CharField(blank=True, max_length=1000)),
-                ('url', models.URLField(blank=True, max_length=2048)),
-                ('title', models.TextField()),
-                ('authors', models.JSONField(blank=True, default=list)),
-                ('summary', models.TextField(blank=True, help_text='sanitised HTML')),
-                ('content', models.TextField(blank=True, help_text='sanitised HTML')),
-                ('image', models.URLField(blank=True, max_length=2048)),
-                ('comments_url', models.URLField(blank=True, max_length=2048)),
-                ('published_at', models.DateTimeField(db_index=True)),
-                ('updated_at', models.DateTimeField(blank=True, null=True)),
-                ('first_seen_at', models.DateTimeField()),
-                ('language', models.CharField(blank=True, max_length=16)),
-                ('categories', models.JSONField(blank=True, default=list)),
-                ('content_hash', models.CharField(max_length=64)),
-                ('publisher', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='articles', to='sources.publisher')),
-                ('section', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='articles', to='sources.section')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("identity", models.CharField(max_length=600)),
+                ("guid", models.CharField(blank=True, max_length=1000)),
+                ("url", models.URLField(blank=True, max_length=2048)),
+                ("title", models.TextField()),
+                ("authors", models.JSONField(blank=True, default=list)),
+                ("summary", models.TextField(blank=True, help_text="sanitised HTML")),
+                ("content", models.TextField(blank=True, help_text="sanitised HTML")),
+                ("image", models.URLField(blank=True, max_length=2048)),
+                ("comments_url", models.URLField(blank=True, max_length=2048)),
+                ("published_at", models.DateTimeField(db_index=True)),
+                ("updated_at", models.DateTimeField(blank=True, null=True)),
+                ("first_seen_at", models.DateTimeField()),
+                ("language", models.CharField(blank=True, max_length=16)),
+                ("categories", models.JSONField(blank=True, default=list)),
+                ("content_hash", models.CharField(max_length=64)),
+                (
+                    "publisher",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="articles",
+                        to="sources.publisher",
+                    ),
+                ),
+                (
+                    "section",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="articles",
+                        to="sources.section",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_at', '-id'],
+                "ordering": ["-published_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ArticleFeed',
+            name="ArticleFeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_seen_at', models.DateTimeField()),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='articles.article')),
-                ('feed', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='sources.feed')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("first_seen_at", models.DateTimeField()),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="articles.article"
+                    ),
+                ),
+                (
+                    "feed",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="sources.feed"
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='article',
-            name='feeds',
-            field=models.ManyToManyField(related_name='articles', through='articles.ArticleFeed', to='sources.feed'),
+            model_name="article",
+            name="feeds",
+            field=models.ManyToManyField(
+                related_name="articles", through="articles.ArticleFeed", to="sources.feed"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='articlefeed',
-            constraint=models.UniqueConstraint(fields=('article', 'feed'), name='articlefeed_unique'),
+            model_name="articlefeed",
+            constraint=models.UniqueConstraint(
+                fields=("article", "feed"), name="articlefeed_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['publisher', 'url'], name='article_publisher_url'),
+            model_name="article",
+            index=models.Index(fields=["publisher", "url"], name="article_publisher_url"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['publisher', 'content_hash'], name='article_publisher_hash'),
+            model_name="article",
+            index=models.Index(fields=["publisher", "content_hash"], name="article_publisher_hash"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['section', '-published_at'], name='article_section_latest'),
+            model_name="article",
+            index=models.Index(fields=["section", "-published_at"], name="article_section_latest"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['publisher', '-published_at'], name='article_publisher_latest'),
+            model_name="article",
+            index=models.Index(
+                fields=["publisher", "-published_at"], name="article_publisher_latest"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.UniqueConstraint(fields=('publisher', 'identity'), name='article_unique_publisher_identity'),
+            model_name="article",
+            constraint=models.UniqueConstraint(
+                fields=("publisher", "identity"), name="article_unique_publisher_identity"
+            ),
         ),
     ]

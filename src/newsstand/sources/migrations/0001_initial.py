@@ -5,70 +5,113 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=64, unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('position', models.PositiveSmallIntegerField(default=100)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=64, unique=True)),
+                ("name", models.CharField(max_length=100)),
+                ("position", models.PositiveSmallIntegerField(default=100)),
             ],
             options={
-                'ordering': ['position', 'name'],
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Publisher',
+            name="Publisher",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=300)),
-                ('homepage', models.URLField(blank=True, max_length=2048)),
-                ('host', models.CharField(blank=True, db_index=True, max_length=255)),
-                ('favicon', models.URLField(blank=True, max_length=2048)),
-                ('country', models.CharField(blank=True, help_text='ISO 3166-1 alpha-2', max_length=2)),
-                ('language', models.CharField(blank=True, help_text='BCP 47', max_length=16)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300)),
+                ("homepage", models.URLField(blank=True, max_length=2048)),
+                ("host", models.CharField(blank=True, db_index=True, max_length=255)),
+                ("favicon", models.URLField(blank=True, max_length=2048)),
+                (
+                    "country",
+                    models.CharField(blank=True, help_text="ISO 3166-1 alpha-2", max_length=2),
+                ),
+                ("language", models.CharField(blank=True, help_text="BCP 47", max_length=16)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('name', 'host'), name='publisher_unique_name_host')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("name", "host"), name="publisher_unique_name_host"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Feed',
+            name="Feed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(max_length=2048, unique=True)),
-                ('title', models.CharField(blank=True, max_length=500)),
-                ('etag', models.CharField(blank=True, max_length=500)),
-                ('last_modified', models.CharField(blank=True, max_length=100)),
-                ('state', models.CharField(choices=[('active', 'active'), ('failing', 'failing'), ('gone', 'gone')], default='active', max_length=10)),
-                ('interval_seconds', models.PositiveIntegerField(default=3600)),
-                ('next_fetch_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('last_fetched_at', models.DateTimeField(blank=True, null=True)),
-                ('last_new_entry_at', models.DateTimeField(blank=True, null=True)),
-                ('last_status', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('last_error_code', models.CharField(blank=True, max_length=40)),
-                ('last_error', models.TextField(blank=True)),
-                ('error_streak', models.PositiveIntegerField(default=0)),
-                ('redirect_target', models.URLField(blank=True, max_length=2048)),
-                ('redirect_streak', models.PositiveSmallIntegerField(default=0)),
-                ('claimed_until', models.DateTimeField(blank=True, null=True)),
-                ('claim_token', models.CharField(blank=True, max_length=32)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('publisher', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feeds', to='sources.publisher')),
-                ('section_hint', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='feeds', to='sources.section')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("url", models.URLField(max_length=2048, unique=True)),
+                ("title", models.CharField(blank=True, max_length=500)),
+                ("etag", models.CharField(blank=True, max_length=500)),
+                ("last_modified", models.CharField(blank=True, max_length=100)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("active", "active"), ("failing", "failing"), ("gone", "gone")],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("interval_seconds", models.PositiveIntegerField(default=3600)),
+                ("next_fetch_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                ("last_fetched_at", models.DateTimeField(blank=True, null=True)),
+                ("last_new_entry_at", models.DateTimeField(blank=True, null=True)),
+                ("last_status", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("last_error_code", models.CharField(blank=True, max_length=40)),
+                ("last_error", models.TextField(blank=True)),
+                ("error_streak", models.PositiveIntegerField(default=0)),
+                ("redirect_target", models.URLField(blank=True, max_length=2048)),
+                ("redirect_streak", models.PositiveSmallIntegerField(default=0)),
+                ("claimed_until", models.DateTimeField(blank=True, null=True)),
+                ("claim_token", models.CharField(blank=True, max_length=32)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "publisher",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feeds",
+                        to="sources.publisher",
+                    ),
+                ),
+                (
+                    "section_hint",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="feeds",
+                        to="sources.section",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
-                'indexes': [models.Index(fields=['state', 'next_fetch_at'], name='feed_due')],
+                "ordering": ["id"],
+                "indexes": [models.Index(fields=["state", "next_fetch_at"], name="feed_due")],
             },
         ),
     ]
