@@ -65,7 +65,7 @@ _DENIED_V6 = parse_networks(
 
 _NAT64_PREFIXES = parse_networks(["64:ff9b::/96", "64:ff9b:1::/48"])
 _IPV4_COMPATIBLE = ip_network("::/96")
-_IPV4_TRANSLATED = ip_network("::ffff:0:0/96")
+_IPV4_TRANSLATED = ip_network("::ffff:0:0:0/96")  # SIIT, RFC 6052/7915
 
 
 def _as_address(ip: str | IPAddress) -> IPAddress:
