@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from newsstand.articles.models import Article
@@ -21,8 +22,8 @@ MakeArticle = Callable[..., Article]
 MakeFeed = Callable[..., Feed]
 
 
-@pytest.fixture(autouse=True)
-def _static_root(settings: Any) -> None:
+@pytest.fixture(autouse=True, scope="session")
+def _static_root() -> None:
     """WhiteNoise warns (an error here) when STATIC_ROOT is missing; collectstatic makes it."""
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 

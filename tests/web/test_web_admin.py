@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -97,7 +98,7 @@ def feed_server() -> Iterator[str]:
 def test_refresh_now_fetches_the_chosen_feeds(
     admin_client: Client, settings, make_feed, feed_server: str
 ) -> None:
-    settings.NEWSSTAND = {**settings.NEWSSTAND, "allow_networks": ["127.0.0.1/32"]}
+    settings.NEWSSTAND = dataclasses.replace(settings.NEWSSTAND, allow_networks=("127.0.0.1/32",))
     feed = make_feed(url=feed_server)
     untouched = make_feed(url="https://not-chosen.example/rss")
 
