@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 from newsstand.core.entries import Content, ContentType, ParsedEntry
 
@@ -88,6 +90,33 @@ def text_list(values: object) -> tuple[str, ...]:
             if value and value not in out:
                 out.append(value)
     return tuple(out)
+
+
+_NAME_WITH_EMAIL = re.compile(r"^\s*(.*?)\s*<[^<>@\s]+@[^<>\s]+>\s*$")
+_EMAIL_WITH_NAME = re.compile(r"^\s*[^()@\s]+@[^()\s]+\s*\((.*)\)\s*$")
+_NAME_WITH_PAREN_EMAIL = re.compile(r"^\s*(.*?)\s*\([^()@\s]+@[^()\s]+\)\s*$")
+
+
+def author_name(value: str) -> str:
+    """The name in an RSS author field: "Name <a@b>", "a@b (Name)", "Name (a@b)" → "Name"."""
+    if "@" not in value:
+        return value.strip()
+    for pattern in (_EMAIL_WITH_NAME, _NAME_WITH_EMAIL, _NAME_WITH_PAREN_EMAIL):
+        match = pattern.match(value)
+        if match and match.group(1).strip():
+            return match.group(1).strip()
+    return value.strip()
+
+
+def alternate_link(entry: dict[str, Any]) -> str:
+    """The entry's first ``rel="alternate"`` link, else its ``link``."""
+    for link in entry.get("links") or ():
+        if isinstance(link, dict) and link.get("rel") in ("alternate", None):
+            href = link.get("href")
+            if isinstance(href, str) and href.strip():
+                return href.strip()
+    link = entry.get("link")
+    return link.strip() if isinstance(link, str) else ""
 
 
 def int_or_none(value: object) -> int | None:

@@ -16,6 +16,8 @@ from fastfeedparser import main as _ffp_main
 from newsstand.core.entries import Content, Enclosure, ParsedEntry, ParsedFeed
 from newsstand.core.parsing.common import (
     MAX_ENTRIES,
+    alternate_link,
+    author_name,
     content_or_none,
     content_type_of,
     datetime_from_iso,
@@ -100,10 +102,11 @@ def _enclosures(entry: dict[str, Any]) -> tuple[Enclosure, ...]:
 
 def _authors(entry: dict[str, Any]) -> tuple[str, ...]:
     authors = text_list(entry.get("authors"))
-    if authors:
-        return authors
-    author = entry.get("author")
-    return (author.strip(),) if isinstance(author, str) and author.strip() else ()
+    if not authors:
+        author = entry.get("author")
+        authors = (author,) if isinstance(author, str) else ()
+    names = (author_name(a) for a in authors)
+    return tuple(dict.fromkeys(n for n in names if n))
 
 
 def _entry(entry: dict[str, Any], plan: FastPlan) -> ParsedEntry:
@@ -114,7 +117,7 @@ def _entry(entry: dict[str, Any], plan: FastPlan) -> ParsedEntry:
     guid = entry.get("id") if plan.has_guids else ""
     return ParsedEntry(
         guid=str(guid or "").strip(),
-        link=str(entry.get("link") or "").strip(),
+        link=alternate_link(entry),
         title=str(entry.get("title") or ""),
         title_type=plan.title_type,
         summary=summary,

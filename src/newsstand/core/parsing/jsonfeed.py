@@ -22,11 +22,14 @@ _VERSION_PREFIX = "https://jsonfeed.org/version/"
 
 
 def _str(value: Any) -> str:
-    if isinstance(value, str):
-        return value.strip()
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _id(value: Any) -> str:
+    """Item ids should be strings; some feeds give numbers."""
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    return ""
+    return _str(value)
 
 
 def _authors(container: dict[str, Any]) -> tuple[str, ...]:
@@ -68,7 +71,7 @@ def _entry(item: dict[str, Any], feed_authors: tuple[str, ...]) -> ParsedEntry:
         else ()
     )
     return ParsedEntry(
-        guid=_str(item.get("id")),
+        guid=_id(item.get("id")),
         link=_str(item.get("url")) or _str(item.get("external_url")),
         title=_str(item.get("title")),
         title_type="text",

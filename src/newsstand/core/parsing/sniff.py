@@ -150,7 +150,7 @@ def sniff(data: bytes, content_type: str = "") -> Sniffed:
     root = match.group(1)
     local = root.rpartition(b":")[2].lower()
     doctype = view[dt_start:dt_end] if has_doctype else b""
-    if local in _HTML_ROOTS or b"doctype html" in doctype[:20].lower():
+    if local in _HTML_ROOTS:
         raise NotAFeed("the document is an HTML page")
     has_entities = bool(doctype) and _ENTITY_MARK.search(doctype) is not None
     if has_entities:

@@ -17,6 +17,7 @@ import feedparser
 from newsstand.core.entries import Content, Enclosure, ParsedEntry, ParsedFeed
 from newsstand.core.errors import NotAFeed
 from newsstand.core.parsing.common import (
+    alternate_link,
     content_or_none,
     content_type_of,
     datetime_from_struct,
@@ -106,7 +107,7 @@ def _entry(entry: dict[str, Any]) -> ParsedEntry:
     guid = entry.get("id") if "id" in entry else ""
     return ParsedEntry(
         guid=str(guid or "").strip(),
-        link=str(entry.get("link") or "").strip(),
+        link=alternate_link(entry),
         title=str(entry.get("title") or ""),
         title_type=title_type,
         summary=summary,
@@ -148,10 +149,10 @@ def parse_tolerant(data: bytes, *, url: str = "", content_type: str = "") -> Par
     result = run_feedparser(data, url=url, content_type=content_type)
     version = str(result.get("version") or "")
     raw_entries = result.get("entries") or []
-    if not version and not raw_entries:
+    feed = result.get("feed") or {}
+    if not version and not raw_entries and not (feed.get("title") or feed.get("link")):
         reason = result.get("bozo_exception")
         raise NotAFeed(f"no feed found ({reason})" if reason else "no feed found")
-    feed = result.get("feed") or {}
     warnings_found = (str(result["bozo_exception"]),) if result.get("bozo") else ()
     icon = feed.get("icon") or (feed.get("image") or {}).get("href") or ""
     return ParsedFeed(

@@ -49,6 +49,10 @@ _ENTRY = re.compile(rb"<entry[\s>/]")
 _GUID = re.compile(rb"<guid[\s>/]")
 _ATOM_ID = re.compile(rb"<id[\s>]")
 _BASE64_MODE = re.compile(rb"""mode\s*=\s*["']base64""")
+# Elements the fast parser does not read (or reads only once per item).
+_UNREAD = re.compile(rb"<(?:fullitem|body|xhtml:body|dc:title|dcterms:\w+)[\s>/]")
+_DC_CREATOR = re.compile(rb"<dc:creator[\s>/]")
+_TAG_PREFIX = re.compile(rb"</?([A-Za-z_][\w.\-]*):[A-Za-z_]")
 _UTF8_NAMES = frozenset({b"utf-8", b"utf8", b"us-ascii", b"ascii"})
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:\-]+)", re.IGNORECASE)
 
@@ -69,12 +73,25 @@ def _outside_cdata(view: bytes, pos: int) -> bool:
     return start < 0 or view.find(b"]]>", start, pos) >= 0
 
 
+def _found_outside_cdata(pattern: re.Pattern[bytes], view: bytes) -> bool:
+    return any(_outside_cdata(view, m.start()) for m in pattern.finditer(view))
+
+
 def _has_non_xml_entity(view: bytes) -> bool:
-    return any(_outside_cdata(view, m.start()) for m in _NON_XML_ENTITY.finditer(view))
+    return _found_outside_cdata(_NON_XML_ENTITY, view)
 
 
 def _namespaces_ok(view: bytes, root_local: bytes) -> bool:
-    for prefix, uri in _XMLNS.findall(view):
+    declarations = _XMLNS.findall(view)
+    declared = {prefix for prefix, _ in declarations if prefix} | {b"xml"}
+    undeclared = set(_TAG_PREFIX.findall(view)) - declared
+    if undeclared and any(
+        _outside_cdata(view, m.start())
+        for m in _TAG_PREFIX.finditer(view)
+        if m.group(1) in undeclared
+    ):
+        return False  # an undeclared prefix outside CDATA: not well-formed XML
+    for prefix, uri in declarations:
         if not prefix:
             if uri == XHTML_NS or (uri == ATOM_NS and root_local == b"feed"):
                 continue
@@ -137,7 +154,7 @@ def _plan_for_root(sniffed: Sniffed) -> FastPlan | None:
             return None
         items = len(_ITEM.findall(view))
         guids = len(_GUID.findall(view))
-        if guids not in (0, items):
+        if guids not in (0, items) or len(_DC_CREATOR.findall(view)) > items:
             return None
         return FastPlan(format=fmt, title_type="html", items=items, has_guids=guids > 0)
     if sniffed.root == b"rdf:RDF" and attrs.get(b"xmlns") == RSS10_NS:
@@ -168,6 +185,6 @@ def fast_plan(sniffed: Sniffed, data: bytes, content_type: str) -> FastPlan | No
     local = sniffed.root.rpartition(b":")[2]
     if not _namespaces_ok(view, local):
         return None
-    if _has_non_xml_entity(view):
+    if _has_non_xml_entity(view) or _found_outside_cdata(_UNREAD, view):
         return None
     return _plan_for_root(sniffed)
