@@ -1,9 +1,2 @@
-"""Shared fixtures. Tests use a real SQLite (or PostgreSQL with DATABASE_URL), real servers."""
-
-from __future__ import annotations
-
-import os
-import tempfile
-
-# Each test run gets its own data folder, so no test touches a developer's database.
-os.environ.setdefault("NEWSSTAND_DATA_DIR", tempfile.mkdtemp(prefix="newsstand-test-"))
+"""Shared test setup. Tests use a real SQLite file (or PostgreSQL with DATABASE_URL) and real
+servers. Each test run gets its own data folder (see newsstand.settings._data_dir)."""

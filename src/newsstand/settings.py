@@ -64,8 +64,17 @@ def _secret_key(data_dir: Path) -> str:
     return key_file.read_text().strip()
 
 
+def _data_dir() -> Path:
+    if "NEWSSTAND_DATA_DIR" not in os.environ and "PYTEST_VERSION" in os.environ:
+        # A test run never touches a developer's data: each run gets a folder of its own.
+        import tempfile
+
+        return Path(tempfile.mkdtemp(prefix="newsstand-test-"))
+    return Path(env("NEWSSTAND_DATA_DIR")).resolve()
+
+
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(env("NEWSSTAND_DATA_DIR")).resolve()
+DATA_DIR = _data_dir()
 SECRET_KEY = _secret_key(DATA_DIR)
 DEBUG = env_bool("NEWSSTAND_DEBUG")
 ALLOWED_HOSTS = [h.strip() for h in env("NEWSSTAND_ALLOWED_HOSTS").split(",") if h.strip()]
@@ -93,6 +102,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "newsstand.web.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "newsstand.urls"
