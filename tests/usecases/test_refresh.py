@@ -194,3 +194,20 @@ def test_truncated_feed_keeps_the_entries_before_the_cut(publisher, config):
     assert (
         {"Story 1", "Story 2", "Story 3"} <= titles <= {"Story 1", "Story 2", "Story 3", "Story 4"}
     )
+
+
+def test_feeds_of_one_publisher_share_it_under_their_common_name(publisher):
+    world, _ = add_feed(
+        "https://bbc.example/world.xml",
+        title="BBC News - World",
+        homepage="https://www.bbc.example/news",
+    )
+    business, _ = add_feed(
+        "https://bbc.example/business.xml",
+        title="BBC News - Business",
+        homepage="https://www.bbc.example/news/business",
+    )
+    other, _ = add_feed("https://npr.example/1001.xml", title="NPR Topics: News")
+    assert world.publisher_id == business.publisher_id != other.publisher_id
+    world.publisher.refresh_from_db()
+    assert world.publisher.name == "BBC News"

@@ -34,13 +34,30 @@ def _host(url: str) -> str:
 
 
 def _publisher_for(feed_url: str, name: str, homepage: str) -> Publisher:
+    """The publisher of a new feed: the one at the same host, or a new one."""
     host = _host(homepage or feed_url)
     publisher = Publisher.objects.filter(host=host).order_by("id").first()
     if publisher is None:
-        publisher = Publisher.objects.create(
-            name=(name or host)[:300], host=host, homepage=homepage
-        )
+        return Publisher.objects.create(name=(name or host)[:300], host=host, homepage=homepage)
+    shared = shared_name(publisher.name, name)
+    if shared != publisher.name:
+        # "BBC News - World" and "BBC News - Business" are feeds of "BBC News".
+        publisher.name = shared
+        publisher.save(update_fields=["name"])
     return publisher
+
+
+def shared_name(current: str, other: str) -> str:
+    """The common leading words of two feed titles of one publisher, when they make a name."""
+    if not other or current == other:
+        return current
+    common: list[str] = []
+    for a, b in zip(current.split(), other.split(), strict=False):
+        if a != b:
+            break
+        common.append(a)
+    name = " ".join(common).rstrip(" -–—:|·,")
+    return name if len(name) >= 3 else current
 
 
 def _section_id(name: str) -> int | None:
