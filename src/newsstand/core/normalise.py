@@ -8,11 +8,10 @@ capped, and a content hash computed for exact-duplicate detection.
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import datetime
 
 from newsstand.core.entries import Content, Enclosure, EntryCandidate, ParsedEntry, ParsedFeed
-from newsstand.core.sanitize import escape_text, plain_text, sanitize_html
+from newsstand.core.sanitize import escape_text, plain_text, sanitize_html, text_of_clean_html
 from newsstand.core.urls import canonical_url, safe_url
 
 MAX_TITLE_CHARS = 1_000
@@ -22,11 +21,10 @@ MAX_AUTHORS = 20
 MAX_CATEGORIES = 50
 MAX_NAME_CHARS = 200
 _INPUT_SLACK = 2  # raw HTML beyond twice the cap is cut before sanitising
-_WHITESPACE = re.compile(r"\s+")
 
 
 def _collapse(text: str) -> str:
-    return _WHITESPACE.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def _title(entry: ParsedEntry) -> str:
@@ -53,12 +51,12 @@ def _html_of(content: Content | None, base_url: str) -> str:
     return _truncate_html(html, base_url) if len(html) > MAX_CONTENT_CHARS else html
 
 
-def _text_of(content: Content | None) -> str:
+def _hash_text(content: Content | None, sanitised_html: str) -> str:
     if content is None:
         return ""
     if content.type == "text":
         return content.value
-    return plain_text(content.value[: MAX_CONTENT_CHARS * _INPUT_SLACK])
+    return text_of_clean_html(sanitised_html)
 
 
 def content_hash(title: str, text: str) -> str:
@@ -105,7 +103,10 @@ def normalise_entry(
     title = _title(entry)
     summary_html = _html_of(entry.summary, feed_url)
     content_html = _html_of(entry.content, feed_url)
-    digest = content_hash(title, _text_of(entry.content) or _text_of(entry.summary))
+    digest = content_hash(
+        title,
+        _hash_text(entry.content, content_html) or _hash_text(entry.summary, summary_html),
+    )
     if guid:
         identity = "guid:" + guid
     elif url:

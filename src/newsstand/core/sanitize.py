@@ -74,15 +74,13 @@ _IFRAME_ATTRIBUTES = {"src", "width", "height", "allowfullscreen"}
 # One added attribute only: nh3 adds several in no fixed order, which breaks idempotence.
 _IFRAME_SET = {"sandbox": "allow-scripts allow-same-origin allow-popups allow-presentation"}
 _OTHER_URL_ATTRIBUTES = frozenset({"cite", "poster"})
-_WHITESPACE = re.compile(r"\s+")
-_TAG_NAME = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)")
 # Tags whose handling by the HTML parser (foster parenting) can make the first output
 # parse into another tree.
 _TABLE_TAGS = frozenset(
     {"table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "td", "th"}
 )
 _SETTLED_TAGS = _TAGS - _TABLE_TAGS
-_HAS_IFRAME = re.compile(r"<\s*iframe", re.IGNORECASE)
+_TAG_NAME = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)")
 # nh3 output is normalised (lower-case tags, quoted attributes, closing tags present).
 _IFRAME_WITHOUT_SRC = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.DOTALL)
 
@@ -154,8 +152,8 @@ def _may_reparse_differently(html_text: str) -> bool:
     """
     if "<" not in html_text:
         return False
-    names = {name.lower() for name in _TAG_NAME.findall(html_text)}
-    return not names <= _SETTLED_TAGS
+    names = set(_TAG_NAME.findall(html_text))
+    return not names <= _SETTLED_TAGS and not {n.lower() for n in names} <= _SETTLED_TAGS
 
 
 def _usable_base(base_url: str) -> str:
@@ -173,7 +171,8 @@ def sanitize_html(html_text: str, base_url: str = "") -> str:
     if not html_text:
         return ""
     base = _usable_base(base_url) if base_url else ""
-    if _HAS_IFRAME.search(html_text) is None:
+    # Only a plain lower-case "<iframe" can be kept; any other spelling is simply dropped.
+    if "<iframe" not in html_text:
         cleaner = _cleaner_for(base, False)
         once = str(cleaner.clean(html_text))
         # A second pass settles what re-parsing the first output would still change
@@ -187,6 +186,19 @@ def sanitize_html(html_text: str, base_url: str = "") -> str:
 _TEXT_ONLY = nh3.Cleaner(tags=set(), attributes={}, clean_content_tags=set(_REMOVED_WITH_CONTENT))
 
 
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def text_of_clean_html(html_text: str) -> str:
+    """Quick text of HTML this module produced (no script/style left): tags dropped, entities
+    decoded, whitespace collapsed. Not for untrusted HTML: use ``plain_text`` for that."""
+    if "<" in html_text:
+        html_text = _ANY_TAG.sub(" ", html_text)
+    if "&" in html_text:
+        html_text = html.unescape(html_text)
+    return " ".join(html_text.split())
+
+
 def plain_text(html_or_text: str) -> str:
     """Return the text of an HTML fragment: tags dropped, entities decoded, spaces collapsed."""
     text = html_or_text
@@ -194,7 +206,7 @@ def plain_text(html_or_text: str) -> str:
         text = html.unescape(_TEXT_ONLY.clean(text))
     elif "&" in text:
         text = html.unescape(text)
-    return _WHITESPACE.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def escape_text(text: str) -> str:

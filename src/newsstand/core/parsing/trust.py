@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from newsstand.core.entries import ContentType
 from newsstand.core.parsing.sniff import Sniffed
@@ -44,15 +45,10 @@ _DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]*encoding\s*=\s*["']([^"']+)["']
 _NON_XML_ENTITY = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)[A-Za-z][A-Za-z0-9]*;")
 _TYPED = re.compile(rb"<(title|summary|subtitle)\b([^>]*)>")
 _TYPE_ATTR = re.compile(rb"""\btype\s*=\s*["']([^"']*)["']""")
-_ITEM = re.compile(rb"<item[\s>/]")
-_ENTRY = re.compile(rb"<entry[\s>/]")
-_GUID = re.compile(rb"<guid[\s>/]")
-_ATOM_ID = re.compile(rb"<id[\s>]")
 _BASE64_MODE = re.compile(rb"""mode\s*=\s*["']base64""")
-# Elements the fast parser does not read (or reads only once per item).
+# Elements the fast parser does not read, found by a distinctive substring.
+_UNREAD_MARKS = (b"fullitem", b"body", b"dc:title", b"dcterms:")
 _UNREAD = re.compile(rb"<(?:fullitem|body|xhtml:body|dc:title|dcterms:\w+)[\s>/]")
-_DC_CREATOR = re.compile(rb"<dc:creator[\s>/]")
-_TAG_PREFIX = re.compile(rb"</?([A-Za-z_][\w.\-]*):[A-Za-z_]")
 _UTF8_NAMES = frozenset({b"utf-8", b"utf8", b"us-ascii", b"ascii"})
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:\-]+)", re.IGNORECASE)
 
@@ -73,6 +69,27 @@ def _outside_cdata(view: bytes, pos: int) -> bool:
     return start < 0 or view.find(b"]]>", start, pos) >= 0
 
 
+def count_tags(view: bytes, name: bytes) -> int:
+    """How many start tags ``<name>`` / ``<name ...>`` the document has (CDATA included)."""
+    opening = b"<" + name
+    total = view.count(opening)
+    if not total:
+        return 0
+    # Discount longer names that share the prefix (<items>, <identity>...): rare, so exact
+    # counting only runs when the quick forms do not account for every match.
+    quick = view.count(opening + b">") + view.count(opening + b" ")
+    if quick == total:
+        return total
+    return len(re.findall(re.escape(opening) + rb"[\s>/]", view))
+
+
+@lru_cache(maxsize=256)
+def _undeclared_prefix_pattern(declared: frozenset[bytes]) -> re.Pattern[bytes]:
+    """A pattern for a prefixed tag whose prefix is not among ``declared``."""
+    known = b"|".join(re.escape(p) for p in sorted(declared, key=len, reverse=True))
+    return re.compile(rb"</?(?!(?:" + known + rb"):)[A-Za-z_][\w.\-]*:[A-Za-z_]")
+
+
 def _found_outside_cdata(pattern: re.Pattern[bytes], view: bytes) -> bool:
     return any(_outside_cdata(view, m.start()) for m in pattern.finditer(view))
 
@@ -83,13 +100,8 @@ def _has_non_xml_entity(view: bytes) -> bool:
 
 def _namespaces_ok(view: bytes, root_local: bytes) -> bool:
     declarations = _XMLNS.findall(view)
-    declared = {prefix for prefix, _ in declarations if prefix} | {b"xml"}
-    undeclared = set(_TAG_PREFIX.findall(view)) - declared
-    if undeclared and any(
-        _outside_cdata(view, m.start())
-        for m in _TAG_PREFIX.finditer(view)
-        if m.group(1) in undeclared
-    ):
+    declared = frozenset({prefix for prefix, _ in declarations if prefix} | {b"xml", b"xmlns"})
+    if _found_outside_cdata(_undeclared_prefix_pattern(declared), view):
         return False  # an undeclared prefix outside CDATA: not well-formed XML
     for prefix, uri in declarations:
         if not prefix:
@@ -133,7 +145,8 @@ def _ends_with_root(view: bytes, root: bytes) -> bool:
 def _atom_types(view: bytes) -> tuple[ContentType, ContentType] | None:
     """The one declared type of entry titles and summaries, or None if mixed/xhtml."""
     seen: dict[bytes, set[bytes]] = {b"title": set(), b"summary": set(), b"subtitle": set()}
-    for name, attrs in _TYPED.findall(view):
+    first_entry = view.find(b"<entry")
+    for name, attrs in _TYPED.findall(view, max(first_entry, 0)):
         match = _TYPE_ATTR.search(attrs)
         seen[name].add(match.group(1).lower() if match else b"text")
     for kinds in seen.values():
@@ -152,20 +165,20 @@ def _plan_for_root(sniffed: Sniffed) -> FastPlan | None:
         fmt = _RSS_VERSIONS.get(attrs.get(b"version", b"").strip())
         if fmt is None:
             return None
-        items = len(_ITEM.findall(view))
-        guids = len(_GUID.findall(view))
-        if guids not in (0, items) or len(_DC_CREATOR.findall(view)) > items:
+        items = count_tags(view, b"item")
+        guids = count_tags(view, b"guid")
+        if guids not in (0, items) or count_tags(view, b"dc:creator") > items:
             return None
         return FastPlan(format=fmt, title_type="html", items=items, has_guids=guids > 0)
     if sniffed.root == b"rdf:RDF" and attrs.get(b"xmlns") == RSS10_NS:
-        items = len(_ITEM.findall(view))
+        items = count_tags(view, b"item")
         return FastPlan(format="rss10", title_type="html", items=items)
     if sniffed.root == b"feed" and attrs.get(b"xmlns") == ATOM_NS:
         types = _atom_types(view)
         if types is None:
             return None
-        items = len(_ENTRY.findall(view))
-        if len(_ATOM_ID.findall(view)) < items:
+        items = count_tags(view, b"entry")
+        if count_tags(view, b"id") < items:
             return None
         return FastPlan(format="atom10", title_type=types[0], summary_type=types[1], items=items)
     return None
@@ -185,6 +198,8 @@ def fast_plan(sniffed: Sniffed, data: bytes, content_type: str) -> FastPlan | No
     local = sniffed.root.rpartition(b":")[2]
     if not _namespaces_ok(view, local):
         return None
-    if _has_non_xml_entity(view) or _found_outside_cdata(_UNREAD, view):
+    if _has_non_xml_entity(view):
+        return None
+    if any(mark in view for mark in _UNREAD_MARKS) and _found_outside_cdata(_UNREAD, view):
         return None
     return _plan_for_root(sniffed)
