@@ -37,7 +37,9 @@ import feedparser
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _feedparser_shape import feedparser_shape
+from _xss_oracle import problems
 from newsstand.core.errors import NewsstandError, UnsafeXML
+from newsstand.core.normalise import normalise_entries
 from newsstand.core.parse import parse_feed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,6 +137,25 @@ def ours(data: bytes, case: dict[str, Any]) -> tuple[dict[str, Any], str]:
     return feedparser_shape(parsed), "fallback" if parsed.used_fallback else "fast"
 
 
+def sanitised_problems(data: bytes, case: dict[str, Any]) -> list[str] | None:
+    """Run the whole pipeline (parse + normalise) and ask the XSS oracle about every HTML
+    field; None when the document is refused with a typed error."""
+    url = _url(case) or "http://example.com/feed"
+    try:
+        feed = parse_feed(data, url=url, content_type=_content_type(case))
+    except NewsstandError:
+        return None
+    now = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+    found = []
+    for candidate in normalise_entries(feed, feed_url=url, now=now):
+        for field in (candidate.summary_html, candidate.content_html):
+            found += problems(field)
+        for link in (candidate.url, candidate.image, candidate.comments):
+            if link and not link.startswith(("http://", "https://")):
+                found.append(f"url {link!r}")
+    return found
+
+
 def reference(data: bytes, case: dict[str, Any]) -> dict[str, Any]:
     headers = {}
     if _is_http(case):
@@ -153,6 +174,8 @@ def run_suite(show_failures: int) -> None:
     paths: Counter[str] = Counter()
     failures: list[tuple[str, str]] = []
     skipped = 0
+    oracle: Counter[str] = Counter()
+    unsafe: list[str] = []
     started = time.perf_counter()
     for case in cases:
         if case["skip_unless"] and not evaluate(case["skip_unless"], {}):
@@ -171,6 +194,11 @@ def run_suite(show_failures: int) -> None:
             failures.append((case["path"], case["expect"]))
         if evaluate(case["expect"], reference(data, case)):
             reference_passed[group] += 1
+        if group == "sanitiser":
+            found = sanitised_problems(data, case)
+            oracle["refused" if found is None else "unsafe" if found else "safe"] += 1
+            if found:
+                unsafe.append(f"{case['path']}: {found[:3]}")
     elapsed = time.perf_counter() - started
 
     print(f"feedparser suite: {sum(groups.values())} cases run, {skipped} skipped (SkipUnless)")
@@ -188,6 +216,13 @@ def run_suite(show_failures: int) -> None:
     print("excluded from the target, and why:")
     print(f"  sanitiser: {groups['sanitiser']} check feedparser's sanitiser output; judged by")
     print("             tests/core/test_sanitize.py (html5lib oracle, idempotence, hypothesis)")
+    print(
+        f"             our pipeline (parse + normalise + sanitise) on those documents, judged"
+        f" by the html5lib XSS oracle: safe {oracle['safe']}, unsafe {oracle['unsafe']},"
+        f" refused typed {oracle['refused']}"
+    )
+    for line in unsafe[:10]:
+        print("             UNSAFE", line)
     print(f"  uncommon:  {groups['uncommon']} read fields Newsstand does not keep")
     print(f"  refused:   {groups['refused']} refused on purpose (UnsafeXML: external entity)")
     print(f"  http:      {groups['http']} need HTTP headers (run with Content-Type, shown apart)")
