@@ -3,9 +3,7 @@
 Security catalogue §1B/§1C. The large inputs are generated here rather than committed.
 """
 
-import contextlib
 import json
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -78,19 +76,17 @@ def test_deep_nesting_is_bounded():
         "<description>" + "<div>" * 5_000 + "deep" + "</div>" * 5_000 + "</description>"
         "</item></channel></rss>"
     ).encode()
-    started = time.perf_counter()
-    try:
-        feed = parse_feed(doc)
-    except ParseError:
-        return
-    normalise_entries(feed, feed_url="https://example.com/feed", now=NOW)
-    assert time.perf_counter() - started < 60
+    feed = parse_feed(doc)
+    assert feed.used_fallback  # markup inside <description> is beyond the fast path
+    (candidate,) = normalise_entries(feed, feed_url="https://example.com/feed", now=NOW)
+    assert "deep" in candidate.summary_html
+    assert candidate.summary_html.count("<div>") <= 5_000
 
 
 def test_deep_element_nesting_is_bounded():
     doc = '<rss version="2.0"><channel>' + "<x>" * 5_000 + "</x>" * 5_000 + "</channel></rss>"
-    with contextlib.suppress(ParseError):
-        parse_feed(doc.encode())
+    feed = parse_feed(doc.encode())
+    assert feed.entries == ()
 
 
 def _many_items(count: int, extra: str = "") -> bytes:

@@ -47,6 +47,9 @@ _NON_XML_ENTITY = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)[A-Za-z][A-Za-z0-9]
 _TYPED = re.compile(rb"<(title|summary|subtitle)\b([^>]*)>")
 _TYPE_ATTR = re.compile(rb"""\btype\s*=\s*["']([^"']*)["']""")
 _BASE64_MODE = re.compile(rb"""mode\s*=\s*["']base64""")
+# Markup inside an RSS text element (not escaped, not CDATA): fastfeedparser reads only
+# the text before it.
+_INLINE_MARKUP = re.compile(rb"<(description|content:encoded)>[^<]*<(?!!\[CDATA\[|/\1>)")
 _RSS_ITEM_TAGS = re.compile(rb"<(item|guid|dc:creator)[\s>/]")
 # Elements the fast parser does not read.
 _UNREAD = re.compile(rb"<(?:fullitem|body|xhtml:body|dc:title|dcterms:\w+)[\s>/]")
@@ -152,6 +155,8 @@ def _plan_for_root(sniffed: Sniffed, view: bytes) -> FastPlan | None:
     if sniffed.root == b"rss":
         fmt = _RSS_VERSIONS.get(attrs.get(b"version", b"").strip())
         if fmt is None:
+            return None
+        if _INLINE_MARKUP.search(view):
             return None
         counts = Counter(_RSS_ITEM_TAGS.findall(view))
         items, guids = counts[b"item"], counts[b"guid"]
