@@ -45,15 +45,12 @@ class Stores:
     """The feed is stored: these titles among its articles, and at most ``most`` articles.
 
     ``feed_title`` is the feed title learnt from the document, when the vector checks it.
-    ``known_bug`` names a property the pipeline does not have yet: the per-vector test
-    for it is an expected failure, and the all-feeds run checks only the rest.
     """
 
     titles: frozenset[str] = frozenset()
     least: int = 1
     most: int = 500
     feed_title: str | None = None
-    known_bug: str = ""
 
 
 @dataclass(frozen=True)
@@ -213,11 +210,6 @@ def good_feed(name: str) -> bytes:
 GOOD_FEEDS = ("good-one", "good-two")
 GOOD_TITLES = {name: {f"{name} story {n}" for n in range(3)} for name in GOOD_FEEDS}
 
-INVALID_UTF8_BUG = (
-    "one invalid byte makes the whole UTF-8 document decode as windows-1252 or ISO-8859-2,"
-    " so its valid UTF-8 text turns into mojibake (core parsing, feedparser's fallback)"
-)
-
 
 def vectors(canary_path: Path, internal_base: str, redirect_target: str) -> list[Vector]:
     """Every vector; ``internal_base`` is the 127.0.0.2 origin (``http://127.0.0.2:P``)."""
@@ -361,7 +353,6 @@ def vectors(canary_path: Path, internal_base: str, redirect_target: str) -> list
             Stores(
                 frozenset({"Café then \ufffd broken", "Ünïcödé fine"}),
                 feed_title="Crème brûlée",
-                known_bug=INVALID_UTF8_BUG,
             ),
             _xml(
                 _rss(

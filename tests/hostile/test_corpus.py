@@ -19,7 +19,7 @@ from newsstand.usecases.subscribe import add_feed
 
 from .checks import article_problems, publisher_problems, stored_text
 from .conftest import Corpus
-from .corpus import CANARY, GOOD_FEEDS, GOOD_TITLES, INVALID_UTF8_BUG, Fails, Stores, Vector
+from .corpus import CANARY, GOOD_FEEDS, GOOD_TITLES, Fails, Stores, Vector
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def check_failed(feed: Feed, expect: Fails) -> list[str]:
     return problems
 
 
-def check_stored(feed: Feed, expect: Stores, *, with_known_bug: bool) -> list[str]:
+def check_stored(feed: Feed, expect: Stores) -> list[str]:
     if feed.last_error_code:
         return [f"failed with {feed.last_error_code!r} ({feed.last_error})"]
     articles = list(Article.objects.filter(feeds=feed))
@@ -82,24 +82,23 @@ def check_stored(feed: Feed, expect: Stores, *, with_known_bug: bool) -> list[st
     problems = []
     if not expect.least <= len(articles) <= expect.most:
         problems.append(f"{len(articles)} articles, expected {expect.least}..{expect.most}")
-    if with_known_bug or not expect.known_bug:
-        if not expect.titles <= titles:
-            problems.append(f"titles {sorted(expect.titles - titles)} missing from {titles}")
-        if expect.feed_title is not None and feed.title != expect.feed_title:
-            problems.append(f"feed title {feed.title!r}, expected {expect.feed_title!r}")
+    if not expect.titles <= titles:
+        problems.append(f"titles {sorted(expect.titles - titles)} missing from {titles}")
+    if expect.feed_title is not None and feed.title != expect.feed_title:
+        problems.append(f"feed title {feed.title!r}, expected {expect.feed_title!r}")
     for article in articles:
         problems += [f"{article.title[:40]!r}: {p}" for p in article_problems(article)]
     problems += publisher_problems(feed.publisher)
     return problems
 
 
-def vector_problems(feed: Feed, vector: Vector, *, with_known_bug: bool = True) -> list[str]:
+def vector_problems(feed: Feed, vector: Vector) -> list[str]:
     feed.refresh_from_db()
     if feed.last_error_code == "internal":
         return [f"a bug of ours, recorded as internal: {feed.last_error}"]
     if isinstance(vector.expect, Fails):
         return check_failed(feed, vector.expect)
-    return check_stored(feed, vector.expect, with_known_bug=with_known_bug)
+    return check_stored(feed, vector.expect)
 
 
 def good_feeds_stored(feeds: dict[str, Feed]) -> None:
@@ -130,7 +129,7 @@ def test_the_whole_corpus_in_one_run(corpus: Corpus, config: RefreshConfig) -> N
     problems = {
         name: found
         for name, feed in hostile.items()
-        if (found := vector_problems(feed, corpus.vectors[name], with_known_bug=False))
+        if (found := vector_problems(feed, corpus.vectors[name]))
     }
     assert problems == {}
     failing = sum(isinstance(v.expect, Fails) for v in corpus.vectors.values())
@@ -138,17 +137,7 @@ def test_the_whole_corpus_in_one_run(corpus: Corpus, config: RefreshConfig) -> N
     nothing_leaked(corpus)
 
 
-def _vector_params() -> list[object]:
-    params: list[object] = []
-    for name in VECTOR_NAMES:
-        marks = []
-        if name == "invalid-utf8":
-            marks.append(pytest.mark.xfail(reason=INVALID_UTF8_BUG, strict=True))
-        params.append(pytest.param(name, marks=marks, id=name))
-    return params
-
-
-@pytest.mark.parametrize("name", _vector_params())
+@pytest.mark.parametrize("name", VECTOR_NAMES)
 def test_each_vector_beside_a_good_feed(corpus: Corpus, config: RefreshConfig, name: str) -> None:
     feed = subscribe(corpus, name)
     good = {GOOD_FEEDS[0]: subscribe(corpus, GOOD_FEEDS[0])}
@@ -161,11 +150,6 @@ def test_each_vector_beside_a_good_feed(corpus: Corpus, config: RefreshConfig, n
     nothing_leaked(corpus)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the cut-off last item is stored as an article with no title, URL or text"
-    " (core.normalise keeps entries that have nothing to show)",
-)
 def test_a_truncated_item_leaves_no_empty_article(corpus: Corpus, config: RefreshConfig) -> None:
     feed = subscribe(corpus, "truncated")
     refresh_feeds([feed.pk], config=config)

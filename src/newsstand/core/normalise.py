@@ -134,11 +134,19 @@ def normalise_entry(
 
 
 def normalise_entries(feed: ParsedFeed, *, feed_url: str, now: datetime) -> list[EntryCandidate]:
-    """Normalise every entry of ``feed``, keeping the first of entries with the same identity."""
+    """Normalise every entry of ``feed``, keeping the first of entries with the same identity.
+
+    Entries with nothing to show (no title, no link and no text, such as the cut-off last
+    item of a truncated document) are dropped.
+    """
     seen: set[str] = set()
     candidates = []
     for entry in feed.entries:
         candidate = normalise_entry(entry, feed_url=feed_url, now=now, language=feed.language)
+        if not (
+            candidate.title or candidate.url or candidate.summary_html or candidate.content_html
+        ):
+            continue
         if candidate.identity not in seen:
             seen.add(candidate.identity)
             candidates.append(candidate)

@@ -57,8 +57,35 @@ def _parse_xml(data: bytes, *, url: str, content_type: str) -> ParsedFeed:
             return parse_fast(data, plan)
         except (FastPathDistrust, ValueError, etree.LxmlError):
             pass  # the tolerant parser below decides
-    data = _bounded_for_tolerant(sniffed, data)
+    data = repair_utf8(_bounded_for_tolerant(sniffed, data))
     return parse_tolerant(data, url=url, content_type=content_type)
+
+
+_XML_DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([\w.:\-]+)["']""")
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def repair_utf8(data: bytes) -> bytes:
+    """UTF-8 with a few broken bytes, with those bytes replaced by U+FFFD.
+
+    feedparser decodes a document that fails as UTF-8 as windows-1252 instead, which turns
+    every correct accented letter into mojibake. When the document says it is UTF-8 (or
+    says nothing, which means UTF-8) and its valid multi-byte sequences outnumber its
+    invalid bytes, the invalid bytes are the damage, not the encoding.
+    """
+    declared = _XML_DECLARED_ENCODING.match(data[:200])
+    if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
+        return data
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", errors="replace")
+        invalid = text.count("\ufffd")
+        if len(_UTF8_MULTIBYTE.findall(data)) > invalid:
+            return text.encode("utf-8")
+    return data
 
 
 def parse_feed(data: bytes, *, url: str = "", content_type: str = "") -> ParsedFeed:
