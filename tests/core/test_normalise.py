@@ -115,3 +115,24 @@ def test_normalise_entries_removes_duplicates_and_uses_feed_language():
     candidates = normalise_entries(feed, feed_url=FEED_URL, now=NOW)
     assert [c.title for c in candidates] == ["first", "a", "no ids"]
     assert [c.language for c in candidates] == ["de", "de", "fr"]
+
+
+def test_feed_meta_is_plain_text_with_http_urls_only():
+    from newsstand.core.entries import ParsedFeed
+    from newsstand.core.normalise import normalise_feed_meta
+
+    meta = normalise_feed_meta(
+        ParsedFeed(
+            format="rss20",
+            title="Active <script>alert('x')</script> News &amp; Views",
+            link="javascript:alert(1)",
+            icon="/favicon.png",
+            language=" en-GB ",
+        ),
+        feed_url="https://news.example/feed.xml",
+    )
+    assert "<" not in meta.title and meta.title.startswith("Active")
+    assert "News & Views" in meta.title
+    assert meta.homepage == ""
+    assert meta.icon == "https://news.example/favicon.png"
+    assert meta.language == "en-GB"

@@ -8,6 +8,7 @@ capped, and a content hash computed for exact-duplicate detection.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 
 from newsstand.core.entries import Content, Enclosure, EntryCandidate, ParsedEntry, ParsedFeed
@@ -151,3 +152,22 @@ def normalise_entries(feed: ParsedFeed, *, feed_url: str, now: datetime) -> list
             seen.add(candidate.identity)
             candidates.append(candidate)
     return candidates
+
+
+@dataclass(frozen=True, slots=True)
+class FeedMeta:
+    """What a feed says about itself, cleaned: plain-text title, http(s) URLs only."""
+
+    title: str
+    homepage: str
+    icon: str
+    language: str
+
+
+def normalise_feed_meta(feed: ParsedFeed, *, feed_url: str) -> FeedMeta:
+    return FeedMeta(
+        title=plain_text(feed.title)[:300],
+        homepage=safe_url(feed.link, feed_url),
+        icon=safe_url(feed.icon, feed_url),
+        language=feed.language.strip()[:16],
+    )

@@ -23,11 +23,10 @@ from newsstand.articles.store import store_entries
 from newsstand.core import schedule
 from newsstand.core.entries import ParsedFeed
 from newsstand.core.errors import FetchError, Gone, HTTPStatusError, InternalError, NewsstandError
-from newsstand.core.normalise import normalise_entries
+from newsstand.core.normalise import FeedMeta, normalise_entries, normalise_feed_meta
 from newsstand.core.parse import parse_feed
 from newsstand.core.retry_after import parse_retry_after
 from newsstand.core.sections import section_from_categories
-from newsstand.core.urls import safe_url
 from newsstand.net.fetch import FetchRequest, FetchResult, fetch_many_sync
 from newsstand.sources.claims import claim_feeds
 from newsstand.sources.models import Feed, FeedState, Publisher, Section
@@ -160,7 +159,7 @@ def _store(
     if parsed is None:
         return 0
     _lock_publisher(feed.publisher_id)
-    _learn_names(feed, parsed)
+    _learn_names(feed, normalise_feed_meta(parsed, feed_url=result.final_url))
     candidates = normalise_entries(parsed, feed_url=result.final_url, now=now)
     hint = feed.section_hint_id
     section_for = {c.identity: hint or sections.for_categories(c.categories) for c in candidates}
@@ -177,20 +176,22 @@ def _lock_publisher(publisher_id: int) -> None:
         list(Publisher.objects.select_for_update().filter(pk=publisher_id).values_list("pk"))
 
 
-def _learn_names(feed: Feed, parsed: ParsedFeed) -> None:
-    """Fill in names the subscriber did not give, from the feed itself."""
-    if not feed.title and parsed.title:
-        feed.title = parsed.title[:500]
+def _learn_names(feed: Feed, meta: FeedMeta) -> None:
+    """Fill in what the subscriber did not give (names, homepage, icon) from the feed."""
+    if not feed.title and meta.title:
+        feed.title = meta.title
     publisher = feed.publisher
     changed = []
-    if parsed.title and publisher.name == publisher.host:
-        publisher.name = parsed.title[:300]
+    if meta.title and publisher.name == publisher.host:
+        publisher.name = meta.title
         changed.append("name")
-    if not publisher.homepage and parsed.link:
-        homepage = safe_url(parsed.link)
-        if homepage:
-            publisher.homepage = homepage
-            changed.append("homepage")
+    for field_name, value in (("homepage", meta.homepage), ("favicon", meta.icon)):
+        if value and not getattr(publisher, field_name):
+            setattr(publisher, field_name, value)
+            changed.append(field_name)
+    if meta.language and not publisher.language:
+        publisher.language = meta.language
+        changed.append("language")
     if changed:
         publisher.save(update_fields=changed)
 

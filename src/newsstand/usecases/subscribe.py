@@ -56,7 +56,7 @@ def shared_name(current: str, other: str) -> str:
         if a != b:
             break
         common.append(a)
-    name = " ".join(common).rstrip(" -–—:|·,")
+    name = " ".join(common).rstrip(" -\u2013\u2014:|\u00b7,")
     return name if len(name) >= 3 else current
 
 
