@@ -194,7 +194,6 @@ LOGGING = {
 }
 
 
-
 @dataclass(frozen=True)
 class Tuning:
     """Values handed down to the fetcher, the scheduler and the processes (read once here)."""
@@ -213,7 +212,9 @@ class Tuning:
 
 
 NEWSSTAND = Tuning(
-    allow_networks=tuple(n.strip() for n in env("NEWSSTAND_ALLOW_NETWORKS").split(",") if n.strip()),
+    allow_networks=tuple(
+        n.strip() for n in env("NEWSSTAND_ALLOW_NETWORKS").split(",") if n.strip()
+    ),
     fetch_timeout=float(env("NEWSSTAND_FETCH_TIMEOUT")),
     fetch_max_bytes=int(env("NEWSSTAND_FETCH_MAX_BYTES")),
     fetch_per_host=int(env("NEWSSTAND_FETCH_PER_HOST")),

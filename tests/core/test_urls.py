@@ -45,7 +45,9 @@ def test_safe_url_keeps_and_resolves_http():
     )
     assert safe_url("  \x01https://example.com/x") == "https://example.com/x"
     # URL fields arrive decoded; character references in them are not decoded again.
-    assert safe_url("https://x.example/a?b=1&copy=2&not=3") == "https://x.example/a?b=1&copy=2&not=3"
+    assert (
+        safe_url("https://x.example/a?b=1&copy=2&not=3") == "https://x.example/a?b=1&copy=2&not=3"
+    )
 
 
 def test_safe_url_relative_without_usable_base_is_refused():
