@@ -7,6 +7,13 @@ from django.db import models
 from newsstand.sources.models import Feed, Publisher, Section
 
 
+class FullTextState(models.TextChoices):
+    NOT_NEEDED = "", "not needed"
+    PENDING = "pending", "pending"
+    DONE = "done", "extracted"
+    FAILED = "failed", "failed (summary kept)"
+
+
 class Article(models.Model):
     publisher = models.ForeignKey(Publisher, on_delete=models.CASCADE, related_name="articles")
     feeds = models.ManyToManyField(Feed, through="ArticleFeed", related_name="articles")
@@ -29,6 +36,19 @@ class Article(models.Model):
     )
     categories = models.JSONField(default=list, blank=True)
     content_hash = models.CharField(max_length=64)
+    rights = models.CharField(
+        max_length=1000, blank=True, help_text="licence or copyright line, shown with the text"
+    )
+    word_count = models.PositiveIntegerField(default=0)
+    # Full text: fetched from the article page when the feed carries only a teaser.
+    full_text_state = models.CharField(
+        max_length=8, choices=FullTextState.choices, default=FullTextState.NOT_NEEDED, blank=True
+    )
+    full_text_error = models.TextField(blank=True)
+    full_text_attempts = models.PositiveSmallIntegerField(default=0)
+    full_text_next_at = models.DateTimeField(null=True, blank=True)
+    extracted_at = models.DateTimeField(null=True, blank=True)
+    entities = models.ManyToManyField("Entity", through="ArticleEntity", related_name="articles")
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -42,6 +62,10 @@ class Article(models.Model):
             models.Index(fields=["publisher", "content_hash"], name="article_publisher_hash"),
             models.Index(fields=["section", "-published_at"], name="article_section_latest"),
             models.Index(fields=["publisher", "-published_at"], name="article_publisher_latest"),
+            models.Index(
+                fields=["full_text_state", "full_text_next_at"], name="article_full_text_due"
+            ),
+            models.Index(fields=["language", "-published_at"], name="article_language_latest"),
         ]
 
     def __str__(self) -> str:
@@ -59,3 +83,36 @@ class ArticleFeed(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "feed"], name="articlefeed_unique")
         ]
+
+
+class EntityKind(models.TextChoices):
+    PERSON = "person", "person"
+    ORGANISATION = "org", "organisation"
+    PLACE = "place", "place"
+
+
+class Entity(models.Model):
+    """A person, organisation or place that articles mention: what members can follow."""
+
+    kind = models.CharField(max_length=8, choices=EntityKind.choices)
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["kind", "name"], name="entity_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArticleEntity(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE)
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE)
+    mentions = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "entity"], name="articleentity_unique")
+        ]
+        indexes = [models.Index(fields=["entity", "article"], name="articleentity_by_entity")]

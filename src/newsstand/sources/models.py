@@ -44,12 +44,21 @@ class FeedState(models.TextChoices):
     GONE = "gone", "gone"
 
 
+class FullTextMode(models.TextChoices):
+    AUTO = "auto", "auto: when the feed carries only a teaser"
+    ALWAYS = "always", "always fetch the article page"
+    NEVER = "never", "never fetch the article page"
+
+
 class Feed(models.Model):
     url = models.URLField(max_length=2048, unique=True)
     publisher = models.ForeignKey(Publisher, on_delete=models.CASCADE, related_name="feeds")
     title = models.CharField(max_length=500, blank=True)
     section_hint = models.ForeignKey(
         Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="feeds"
+    )
+    full_text = models.CharField(
+        max_length=8, choices=FullTextMode.choices, default=FullTextMode.AUTO
     )
     # HTTP validators: saved only in the transaction that stores the entries they cover.
     etag = models.CharField(max_length=500, blank=True)
