@@ -48,7 +48,9 @@ class Article(models.Model):
     full_text_attempts = models.PositiveSmallIntegerField(default=0)
     full_text_next_at = models.DateTimeField(null=True, blank=True)
     extracted_at = models.DateTimeField(null=True, blank=True)
-    entities = models.ManyToManyField("Entity", through="ArticleEntity", related_name="articles")
+    entities: models.ManyToManyField[Entity, ArticleEntity] = models.ManyToManyField(
+        "Entity", through="ArticleEntity", related_name="articles"
+    )
 
     class Meta:
         ordering = ["-published_at", "-id"]

@@ -11,18 +11,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from django.db import connection
 from django.db.models import Q
 
 from newsstand.articles.models import Article, ArticleFeed
 from newsstand.core.entries import EntryCandidate
 from newsstand.sources.models import Feed
 
+# Rows per INSERT: SQLite allows 32,766 bound values; 24 columns x 500 rows stays below.
+INSERT_CHUNK = 500
+
 
 @dataclass(frozen=True, slots=True)
 class StoreReport:
     new: int
     seen: int  # matched an article we already had
+    new_ids: tuple[int, ...] = ()
 
 
 def _existing(
@@ -66,26 +72,49 @@ class _Index:
         return found
 
 
-def _article(feed: Feed, c: EntryCandidate, now: datetime, section_id: int | None) -> Article:
-    return Article(
-        publisher_id=feed.publisher_id,
-        identity=c.identity,
-        guid=c.guid[:1000],
-        url=c.url,
-        title=c.title,
-        authors=list(c.authors),
-        summary=c.summary_html,
-        content=c.content_html,
-        image=c.image,
-        comments_url=c.comments,
-        published_at=c.published,
-        updated_at=c.updated,
-        first_seen_at=now,
-        language=c.language,
-        section_id=section_id,
-        categories=list(c.categories),
-        content_hash=c.content_hash,
-    )
+# Columns written for a new article, in order. Raw SQL here: Django's bulk_create spent most
+# of a refresh preparing values field by field (measured: 23.5 s of 83 s for 80k entries).
+_JSON_FIELD = Article._meta.get_field("authors")
+_ARTICLE_COLUMNS = (
+    "publisher_id", "identity", "guid", "url", "title", "authors", "summary", "content",
+    "image", "comments_url", "published_at", "updated_at", "first_seen_at", "language",
+    "section_id", "categories", "content_hash", "rights", "word_count", "full_text_state",
+    "full_text_error", "full_text_attempts", "full_text_next_at", "extracted_at",
+)  # fmt: skip
+
+
+def _json(value: list[str]) -> object:
+    return _JSON_FIELD.get_db_prep_save(value, connection)
+
+
+def _row(feed: Feed, c: EntryCandidate, now: object, section_id: int | None) -> tuple[object, ...]:
+    adapt = connection.ops.adapt_datetimefield_value
+    return (
+        feed.publisher_id, c.identity, c.guid[:1000], c.url, c.title, _json(list(c.authors)),
+        c.summary_html, c.content_html, c.image, c.comments, adapt(c.published),
+        adapt(c.updated), now, c.language, section_id, _json(list(c.categories)),
+        c.content_hash, getattr(c, "rights", "")[:1000], 0, "", "", 0, None, None,
+    )  # fmt: skip
+
+
+def _insert_returning_ids(
+    table: str, columns: Sequence[str], rows: list[tuple[object, ...]]
+) -> list[int]:
+    """INSERT many rows in one statement and return their ids, in order (SQLite 3.35+, PostgreSQL)."""
+    quote = connection.ops.quote_name
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    names = ", ".join(quote(c) for c in columns)
+    values = ", ".join([one] * len(rows))
+    # Table and column names are our constants; every value is bound.
+    sql = f"INSERT INTO {quote(table)} ({names}) VALUES {values} RETURNING id"  # noqa: S608
+    with connection.cursor() as cursor:
+        params: list[Any] = [value for row in rows for value in row]
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _publisher_has_articles(publisher_id: int) -> bool:
+    return Article.objects.filter(publisher_id=publisher_id).exists()
 
 
 def store_entries(
@@ -102,21 +131,28 @@ def store_entries(
     """
     if not candidates:
         return StoreReport(new=0, seen=0)
-    index = _Index(_existing(feed.publisher_id, candidates))
-    fresh: list[Article] = []
+    known = (
+        _existing(feed.publisher_id, candidates)
+        if _publisher_has_articles(feed.publisher_id)
+        else []
+    )
+    index = _Index(known)
+    first_seen = connection.ops.adapt_datetimefield_value(now)
+    fresh: list[tuple[object, ...]] = []
     linked: set[int] = set()
     for c in candidates:
         found = index.match(c)
         if found is None:
             # Not stored yet; later entries of this same batch may still match it.
-            article = _article(feed, c, now, section_for.get(c.identity))
-            fresh.append(article)
+            fresh.append(_row(feed, c, first_seen, section_for.get(c.identity)))
             index.add(-len(fresh), c.identity, c.url, c.content_hash)
         elif found > 0:
             linked.add(found)
-    if fresh:
-        Article.objects.bulk_create(fresh)
+    new_ids: list[int] = []
+    for start in range(0, len(fresh), INSERT_CHUNK):
+        chunk = fresh[start : start + INSERT_CHUNK]
+        new_ids += _insert_returning_ids(Article._meta.db_table, _ARTICLE_COLUMNS, chunk)
     links = [ArticleFeed(article_id=a_id, feed_id=feed.pk, first_seen_at=now) for a_id in linked]
-    links += [ArticleFeed(article_id=a.pk, feed_id=feed.pk, first_seen_at=now) for a in fresh]
+    links += [ArticleFeed(article_id=a_id, feed_id=feed.pk, first_seen_at=now) for a_id in new_ids]
     ArticleFeed.objects.bulk_create(links, ignore_conflicts=True)
-    return StoreReport(new=len(fresh), seen=len(linked))
+    return StoreReport(new=len(new_ids), seen=len(linked), new_ids=tuple(new_ids))
