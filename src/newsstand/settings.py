@@ -36,6 +36,7 @@ SETTINGS_TABLE: dict[str, tuple[str, str]] = {
     "NEWSSTAND_REFRESH_BATCH": ("200", "Feeds claimed by one refresh task."),
     "NEWSSTAND_MIN_INTERVAL": ("600", "Shortest polling interval of a feed, in seconds."),
     "NEWSSTAND_MAX_INTERVAL": ("86400", "Longest polling interval of a feed, in seconds."),
+    "NEWSSTAND_PARSE_WORKERS": ("0", "Processes that parse feeds in a refresh (0: one per core)."),
     "NEWSSTAND_SCHEDULER_TICK": ("15", "Seconds between two scheduler passes."),
     "NEWSSTAND_WORKER_THREADS": ("2", "Task worker threads in `newsstand run`."),
     "NEWSSTAND_BIND": ("127.0.0.1:8000", "Address and port the web server listens on."),
@@ -204,6 +205,7 @@ class Tuning:
     fetch_per_host: int
     fetch_concurrency: int
     refresh_batch: int
+    parse_workers: int
     min_interval: int
     max_interval: int
     scheduler_tick: float
@@ -220,6 +222,7 @@ NEWSSTAND = Tuning(
     fetch_per_host=int(env("NEWSSTAND_FETCH_PER_HOST")),
     fetch_concurrency=int(env("NEWSSTAND_FETCH_CONCURRENCY")),
     refresh_batch=int(env("NEWSSTAND_REFRESH_BATCH")),
+    parse_workers=int(env("NEWSSTAND_PARSE_WORKERS")),
     min_interval=int(env("NEWSSTAND_MIN_INTERVAL")),
     max_interval=int(env("NEWSSTAND_MAX_INTERVAL")),
     scheduler_tick=float(env("NEWSSTAND_SCHEDULER_TICK")),

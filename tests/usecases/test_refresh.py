@@ -211,3 +211,30 @@ def test_feeds_of_one_publisher_share_it_under_their_common_name(publisher):
     assert world.publisher_id == business.publisher_id != other.publisher_id
     world.publisher.refresh_from_db()
     assert world.publisher.name == "BBC News"
+
+
+def test_worker_processes_parse_a_large_batch_like_the_inline_path(publisher, config):
+    """With enough changed feeds, parsing runs in a process pool; the stored result is the
+    same, broken feeds included."""
+    from dataclasses import replace
+
+    from newsstand.usecases import parallel
+
+    for n in range(20):
+        items = [
+            dict(item, guid=f"{n}-{item['guid']}", link=f"https://p{n}.example/{i}")
+            for i, item in enumerate(ITEMS)
+        ]
+        publisher.routes[f"/p{n}.xml"] = Route(
+            rss(f"Paper {n}", items, link=f"https://p{n}.example/")
+        )
+        add_feed(publisher.url(f"/p{n}.xml"), homepage=f"https://p{n}.example/")
+    broken = subscribe(
+        publisher, "/broken.xml", b"<html><body>not a feed</body></html>", content_type="text/html"
+    )
+    report = refresh_feeds(config=replace(config, parse_workers=2))
+    assert parallel._pool is not None  # the pool path was taken
+    assert (report.updated, report.failed, report.new_articles) == (20, 1, 100)
+    broken.refresh_from_db()
+    assert broken.last_error_code == "not_a_feed"
+    assert Article.objects.filter(title="Story 3").count() == 20

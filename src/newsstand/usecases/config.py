@@ -10,6 +10,7 @@ from newsstand import __version__
 from newsstand.core.addresses import parse_networks
 from newsstand.core.schedule import ScheduleBounds
 from newsstand.net.fetch import FetchPolicy
+from newsstand.usecases.parallel import default_workers
 
 USER_AGENT = f"Newsstand/{__version__} (self-hosted news reader; +https://github.com/newsstand-news/newsstand)"
 
@@ -19,6 +20,7 @@ class RefreshConfig:
     policy: FetchPolicy = field(default_factory=FetchPolicy)
     bounds: ScheduleBounds = field(default_factory=ScheduleBounds)
     batch: int = 200
+    parse_workers: int = 1  # processes that parse and normalise (1: inline)
 
     @classmethod
     def from_settings(cls) -> RefreshConfig:
@@ -32,4 +34,5 @@ class RefreshConfig:
             user_agent=USER_AGENT,
         )
         bounds = ScheduleBounds(min_interval=ns.min_interval, max_interval=ns.max_interval)
-        return cls(policy=policy, bounds=bounds, batch=ns.refresh_batch)
+        workers = ns.parse_workers or default_workers()
+        return cls(policy=policy, bounds=bounds, batch=ns.refresh_batch, parse_workers=workers)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import random
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -21,19 +21,20 @@ from django.utils import timezone
 
 from newsstand.articles.store import store_entries
 from newsstand.core import schedule
-from newsstand.core.entries import ParsedFeed
 from newsstand.core.errors import FetchError, Gone, HTTPStatusError, InternalError, NewsstandError
-from newsstand.core.normalise import FeedMeta, normalise_entries, normalise_feed_meta
-from newsstand.core.parse import parse_feed
+from newsstand.core.ingest import PreparedFeed, PrepareJob
+from newsstand.core.normalise import FeedMeta
 from newsstand.core.retry_after import parse_retry_after
 from newsstand.core.sections import section_from_categories
 from newsstand.net.fetch import FetchRequest, FetchResult, fetch_many_sync
 from newsstand.sources.claims import claim_feeds
 from newsstand.sources.models import Feed, FeedState, Publisher, Section
 from newsstand.usecases.config import RefreshConfig
+from newsstand.usecases.parallel import prepare_all
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=15)
+GROUP_SIZE = 25  # feeds settled per transaction
 
 
 @dataclass
@@ -68,16 +69,43 @@ def refresh_feeds(
     config = config or RefreshConfig.from_settings()
     now = now or timezone.now()
     batch = limit or config.batch
-    token, feeds = claim_feeds(now=now, lease=LEASE, limit=batch, feed_ids=feed_ids)
+    _token, feeds = claim_feeds(now=now, lease=LEASE, limit=batch, feed_ids=feed_ids)
     report = RefreshReport(feeds=len(feeds))
     if not feeds:
         return report
     requests = [FetchRequest(f.url, etag=f.etag, last_modified=f.last_modified) for f in feeds]
     outcomes = fetch_many_sync(config.policy, requests)
     sections = SectionLookup.load()
+    prepared = _prepare(outcomes, config=config)
+    group: list[tuple[Feed, FetchResult | FetchError, Prepared]] = []
     for feed, outcome in zip(feeds, outcomes, strict=True):
-        report.add(_settle(feed, outcome, token=token, config=config, sections=sections))
+        group.append((feed, outcome, next(prepared) if _has_body(outcome) else None))
+        if len(group) == GROUP_SIZE:
+            report.add(_settle_group(group, config=config, sections=sections))
+            group = []
+    if group:
+        report.add(_settle_group(group, config=config, sections=sections))
     return report
+
+
+Prepared = PreparedFeed | NewsstandError | None
+
+
+def _has_body(outcome: FetchResult | FetchError) -> bool:
+    return isinstance(outcome, FetchResult) and outcome.status == 200
+
+
+def _prepare(
+    outcomes: Sequence[FetchResult | FetchError], *, config: RefreshConfig
+) -> Iterator[PreparedFeed | NewsstandError]:
+    """Parse and normalise every fetched document, in order (on every core when many)."""
+    now = timezone.now()
+    jobs = [
+        PrepareJob(o.body, o.final_url, o.content_type, now)
+        for o in outcomes
+        if isinstance(o, FetchResult) and o.status == 200
+    ]
+    return iter(prepare_all(jobs, workers=config.parse_workers))
 
 
 def refresh_all(
@@ -108,59 +136,64 @@ class SectionLookup:
         return self.by_slug.get(slug) if slug else None
 
 
-def _settle(
-    feed: Feed,
-    outcome: FetchResult | FetchError,
+def _settle_group(
+    group: Sequence[tuple[Feed, FetchResult | FetchError, Prepared]],
     *,
-    token: str,
     config: RefreshConfig,
     sections: SectionLookup,
 ) -> RefreshReport:
-    """Store one feed's outcome and schedule it, in one transaction."""
+    """Settle a group of feeds in one transaction, each feed in a savepoint of its own.
+
+    One commit per group instead of per feed (commits dominated a round of 304s); a feed
+    that fails rolls back to its savepoint only. A crash loses at most the uncommitted
+    group, whose feeds are then fetched again with their old validators.
+    """
+    report = RefreshReport()
+    with transaction.atomic():
+        for feed, outcome, prepared in group:
+            report.add(_settle(feed, outcome, prepared, config=config, sections=sections))
+    return report
+
+
+def _settle(
+    feed: Feed,
+    outcome: FetchResult | FetchError,
+    prepared: Prepared,
+    *,
+    config: RefreshConfig,
+    sections: SectionLookup,
+) -> RefreshReport:
+    """Store one feed's outcome and schedule it (inside the group's transaction)."""
     now = timezone.now()
     try:
         if isinstance(outcome, FetchError):
             raise outcome
-        parsed = (
-            parse_feed(outcome.body, url=outcome.final_url, content_type=outcome.content_type)
-            if outcome.status == 200
-            else None
-        )
+        if isinstance(prepared, NewsstandError):
+            raise prepared
         with transaction.atomic():
-            new = _store(feed, outcome, parsed, now=now, sections=sections)
+            new = _store(feed, prepared, now=now, sections=sections) if prepared else 0
             _record_success(feed, outcome, new_entries=new, now=now, config=config)
             feed.save()
     except NewsstandError as error:
         _record_error(feed, error, now=now, config=config)
-        with transaction.atomic():
-            feed.save()
-        return RefreshReport(feeds=0, failed=1, errors=Counter({error.code: 1}))
+        feed.save()
+        return RefreshReport(failed=1, errors=Counter({error.code: 1}))
     except Exception as exc:
         # A bug of ours must not stop the other feeds of the batch: record it on this feed,
         # with the traceback in the log, and go on.
         log.exception("feed %s: unexpected error while storing", feed.pk)
         _record_error(feed, InternalError(f"{type(exc).__name__}: {exc}"), now=now, config=config)
-        with transaction.atomic():
-            feed.save()
-        return RefreshReport(feeds=0, failed=1, errors=Counter({InternalError.code: 1}))
+        feed.save()
+        return RefreshReport(failed=1, errors=Counter({InternalError.code: 1}))
     if outcome.status == 304:
-        return RefreshReport(feeds=0, not_modified=1)
-    return RefreshReport(feeds=0, updated=1, new_articles=new)
+        return RefreshReport(not_modified=1)
+    return RefreshReport(updated=1, new_articles=new)
 
 
-def _store(
-    feed: Feed,
-    result: FetchResult,
-    parsed: ParsedFeed | None,
-    *,
-    now: datetime,
-    sections: SectionLookup,
-) -> int:
-    if parsed is None:
-        return 0
+def _store(feed: Feed, prepared: PreparedFeed, *, now: datetime, sections: SectionLookup) -> int:
     _lock_publisher(feed.publisher_id)
-    _learn_names(feed, normalise_feed_meta(parsed, feed_url=result.final_url))
-    candidates = normalise_entries(parsed, feed_url=result.final_url, now=now)
+    _learn_names(feed, prepared.meta)
+    candidates = prepared.candidates
     hint = feed.section_hint_id
     section_for = {c.identity: hint or sections.for_categories(c.categories) for c in candidates}
     stored = store_entries(feed, candidates, now=now, section_for=section_for)

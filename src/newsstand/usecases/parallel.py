@@ -1,0 +1,46 @@
+"""Parsing and normalising on every core: a process pool for the pure part of a refresh.
+
+Parsing and normalising are pure CPU work (newsstand.core.ingest) and hold the GIL, so
+a refresh batch of many changed feeds sends them to worker processes while this process
+stores what comes back. Small batches stay inline: a pool costs more than it saves there.
+Workers are started with "spawn": they import only the core, never Django or a database
+connection.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+from newsstand.core.errors import NewsstandError
+from newsstand.core.ingest import PreparedFeed, PrepareJob, prepare_or_error
+
+_lock = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
+
+
+def _shared_pool(workers: int) -> ProcessPoolExecutor:
+    global _pool
+    with _lock:
+        if _pool is None:
+            _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+            atexit.register(_pool.shutdown, cancel_futures=True)
+        return _pool
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def prepare_all(
+    jobs: Sequence[PrepareJob], *, workers: int, min_jobs: int = 16
+) -> Iterator[PreparedFeed | NewsstandError]:
+    """Prepare every job, in order; in worker processes when there are enough of them."""
+    if workers <= 1 or len(jobs) < min_jobs:
+        return (prepare_or_error(job) for job in jobs)
+    chunk = max(1, min(8, len(jobs) // (workers * 4)))
+    return _shared_pool(workers).map(prepare_or_error, jobs, chunksize=chunk)
