@@ -147,3 +147,72 @@ class OPMLError(ParseError):
     """The OPML document could not be read."""
 
     code = "opml"
+
+
+# --- article extraction -------------------------------------------------------
+
+
+class ExtractionError(NewsstandError):
+    """The article page could not be turned into an article."""
+
+    code = "extraction"
+
+
+class PageTooLarge(ExtractionError):
+    """The page is larger than the extraction limit."""
+
+    code = "page_too_large"
+
+
+class PageTooDeep(ExtractionError):
+    """The page nests elements deeper than the extraction limit."""
+
+    code = "page_too_deep"
+
+
+class NotHTML(ExtractionError):
+    """The page is not HTML (a PDF, an image, JSON, plain text or other binary data)."""
+
+    code = "not_html"
+
+
+class UnknownEncoding(ExtractionError):
+    """The page's character encoding is unknown or its bytes do not decode as text."""
+
+    code = "unknown_encoding"
+
+
+class NotAnArticle(ExtractionError):
+    """The page holds no article (an empty shell, a wall or too little text)."""
+
+    code = "not_an_article"
+
+
+class TooLittleText(NotAnArticle):
+    """The page's main content is too short to be an article."""
+
+    code = "too_little_text"
+
+
+class ScriptShell(NotAnArticle):
+    """The page is a JavaScript application shell: its text is rendered by scripts."""
+
+    code = "script_shell"
+
+
+class CookieWall(NotAnArticle):
+    """The page is a cookie or consent wall in front of the article."""
+
+    code = "cookie_wall"
+
+
+class PaywallStub(NotAnArticle):
+    """The page is a paywall stub: a teaser and an invitation to subscribe or sign in."""
+
+    code = "paywall"
+
+
+class ExtractorFailed(ExtractionError):
+    """An extractor library failed on the page (a bug there or here: see the log)."""
+
+    code = "extractor_failed"

@@ -1,0 +1,1 @@
+"""Main-content extraction of article pages (the parts behind ``newsstand.core.extract``)."""
