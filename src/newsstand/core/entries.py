@@ -49,6 +49,7 @@ class ParsedEntry:
     enclosures: tuple[Enclosure, ...] = ()
     comments: str = ""
     language: str = ""
+    rights: str = ""  # licence or copyright of this entry (dc:rights, Atom rights)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,7 @@ class ParsedFeed:
     used_fallback: bool = False
     # Non-fatal problems (feedparser's "bozo" exceptions), kept for the feed-health page.
     warnings: tuple[str, ...] = ()
+    rights: str = ""  # the feed's copyright (RSS copyright, dc:rights, Atom rights)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,3 +89,4 @@ class EntryCandidate:
     language: str
     content_hash: str  # hex digest of the normalised title + text, for exact duplicates
     enclosures: tuple[Enclosure, ...] = field(default=())
+    rights: str = ""  # plain text: the entry's licence line, else the feed's

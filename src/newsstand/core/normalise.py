@@ -21,6 +21,7 @@ MAX_GUID_CHARS = 2_000
 MAX_AUTHORS = 20
 MAX_CATEGORIES = 50
 MAX_NAME_CHARS = 200
+MAX_RIGHTS_CHARS = 1_000
 _INPUT_SLACK = 2  # raw HTML beyond twice the cap is cut before sanitising
 
 
@@ -93,11 +94,11 @@ def _enclosures(entry: ParsedEntry, base: str) -> tuple[Enclosure, ...]:
 
 
 def normalise_entry(
-    entry: ParsedEntry, *, feed_url: str, now: datetime, language: str = ""
+    entry: ParsedEntry, *, feed_url: str, now: datetime, language: str = "", rights: str = ""
 ) -> EntryCandidate:
     """Turn one parsed entry into a candidate. ``now`` stands for the first-seen time.
 
-    ``language`` is the feed's language, used when the entry has none. Never raises.
+    ``language`` and ``rights`` are the feed's, used when the entry has none. Never raises.
     """
     url = canonical_url(entry.link, feed_url) if entry.link else ""
     guid = entry.guid.strip()[:MAX_GUID_CHARS]
@@ -131,6 +132,7 @@ def normalise_entry(
         language=(entry.language or language)[:35],
         content_hash=digest,
         enclosures=_enclosures(entry, feed_url),
+        rights=plain_text(entry.rights or rights)[:MAX_RIGHTS_CHARS],
     )
 
 
@@ -143,7 +145,9 @@ def normalise_entries(feed: ParsedFeed, *, feed_url: str, now: datetime) -> list
     seen: set[str] = set()
     candidates = []
     for entry in feed.entries:
-        candidate = normalise_entry(entry, feed_url=feed_url, now=now, language=feed.language)
+        candidate = normalise_entry(
+            entry, feed_url=feed_url, now=now, language=feed.language, rights=feed.rights
+        )
         if not (
             candidate.title or candidate.url or candidate.summary_html or candidate.content_html
         ):

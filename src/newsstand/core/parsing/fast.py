@@ -7,6 +7,7 @@ document to the tolerant parser instead.
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -30,6 +31,11 @@ from newsstand.core.parsing.trust import FastPlan
 _XHTML_WRAPPER = re.compile(r"^\s*<(?:\w+:)?content\b[^>]*>(.*)</(?:\w+:)?content>\s*$", re.DOTALL)
 _CHANNEL_LANGUAGE = re.compile(rb"<(?:dc:)?language>\s*([^<\s]{1,35})\s*</(?:dc:)?language>")
 _XHTML_DIV = re.compile(r"^\s*<div\b[^>]*>(.*)</div>\s*$", re.DOTALL)
+_FEED_RIGHTS = re.compile(
+    rb"<(copyright|dc:rights|rights)\b[^>]*>\s*(?:<!\[CDATA\[)?(.{1,2000}?)(?:\]\]>)?\s*</\1>",
+    re.DOTALL,
+)
+_FIRST_ENTRY = re.compile(rb"<(?:\w+:)?(?:item|entry)\b")
 
 
 class FastPathDistrust(Exception):
@@ -143,6 +149,20 @@ def _newest_raw(raw_entries: list[Any]) -> list[Any]:
     return [raw_entries[i] for i in sorted(ranked)]
 
 
+def _feed_rights(data: bytes, first_entry: int) -> str:
+    """The feed-level copyright or rights (fastfeedparser reports neither).
+
+    Raises FastPathDistrust when an entry carries its own rights, which fastfeedparser
+    drops: the tolerant parser reads those.
+    """
+    if data.find(b"rights>", first_entry) >= 0:
+        raise FastPathDistrust("entries carry rights")
+    match = _FEED_RIGHTS.search(data, 0, first_entry)
+    if match is None:
+        return ""
+    return html.unescape(match.group(2).decode("utf-8", "replace")).strip()
+
+
 def _channel_language(data: bytes) -> str:
     """The RSS channel's language (fastfeedparser does not report it)."""
     first_item = data.find(b"<item")
@@ -156,6 +176,8 @@ def parse_fast(data: bytes, plan: FastPlan) -> ParsedFeed:
     Raises FastPathDistrust when the result does not match the document, ValueError (and
     whatever else fastfeedparser raises) when it cannot parse it.
     """
+    first = _FIRST_ENTRY.search(data)
+    rights = _feed_rights(data, first.start() if first else len(data))
     result = fastfeedparser.parse(data)
     raw_entries = result.get("entries") or []
     if len(raw_entries) != plan.items:
@@ -174,4 +196,5 @@ def parse_fast(data: bytes, plan: FastPlan) -> ParsedFeed:
         language=language,
         icon=icon if isinstance(icon, str) else "",
         entries=keep_newest(entries),
+        rights=rights,
     )

@@ -120,6 +120,7 @@ def _entry(entry: dict[str, Any]) -> ParsedEntry:
         enclosures=_enclosures(entry),
         comments=str(entry.get("comments") or "").strip(),
         language=str((entry.get("title_detail") or {}).get("language") or "").strip(),
+        rights=str(entry.get("rights") or "").strip(),
     )
 
 
@@ -165,4 +166,5 @@ def parse_tolerant(data: bytes, *, url: str = "", content_type: str = "") -> Par
         entries=keep_newest([_entry(e) for e in raw_entries]),
         used_fallback=True,
         warnings=warnings_found,
+        rights=str(feed.get("rights") or "").strip(),
     )
