@@ -141,8 +141,10 @@ def test_opml_lists_every_feed_with_homepages_and_categories() -> None:
         assert doc.skipped == ()
         assert not doc.truncated
         urls = [o.xml_url for o in doc.outlines]
-        assert set(server.feed_urls) | set(server.special_feed_urls.values()) == set(urls)
-        assert len(urls) == 1948 + 6
+        assert set(server.feed_urls) | set(server.special_feed_urls.values()) | set(
+            server.article_feed_urls
+        ) == set(urls)
+        assert len(urls) == 1948 + 6 + 2
         categories = Counter(o.category for o in doc.outlines)
         assert set(categories) == {
             "Business",
@@ -150,8 +152,10 @@ def test_opml_lists_every_feed_with_homepages_and_categories() -> None:
             "Entertainment",
             "Health",
             "Demo: failures",
+            "Demo: full text",
         }
         assert categories["Demo: failures"] == 6
+        assert categories["Demo: full text"] == 2  # Wikinews and Global Voices
         reuters = next(o for o in doc.outlines if o.title == "Reuters")
         assert reuters.html_url == "http://in.reuters.com/"
 
@@ -297,7 +301,7 @@ def test_thread_helper_serves_and_stops() -> None:
 
         status, _, body = asyncio.run(get())
         assert status == 200
-        assert len(parse_opml(body).outlines) == 1954
+        assert len(parse_opml(body).outlines) == 1954 + 2
     finally:
         handle.stop()
     handle.stop()  # a second stop is harmless

@@ -16,6 +16,12 @@ What it serves:
   ``demo-slow.xml`` (trickles a byte a second for up to ``slow_seconds``, 120 by default,
   then closes: far past any fetch deadline, yet bounded), ``demo-not-a-feed.xml`` (HTML),
   ``demo-malformed.xml`` (broken XML).
+- Full-text publishers (``newsstand.demo.article_site``): ``/feeds/wikinews.xml`` and
+  ``/feeds/globalvoices.xml`` carry teasers (the first sentence, with the article's licence
+  in ``<dc:rights>``) linking to article pages on this server,
+  ``/articles/<source>/<slug>.html``, which Newsstand fetches and extracts like any
+  publisher's. ``pages_dir`` adds a development publisher, ``/feeds/pages.xml``, serving
+  a folder of saved article pages as they are. ``/robots.txt`` allows all but /private/.
 - ``/about``: a page explaining the above.
 
 Time simulation (see ``newsstand.demo.timeline``): the corpus has no publication times, so
@@ -42,10 +48,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
+from newsstand.demo.article_site import ROBOTS_TXT, ArticleShelf
+from newsstand.demo.articles import ArticleSource, load_article_sources, load_pages_folder
 from newsstand.demo.corpus import DemoCorpus, load_corpus
 from newsstand.demo.site import MOVED_TARGET, SPECIAL_FEEDS, Clock, DemoSite, Rendered
 from newsstand.demo.timeline import (
@@ -53,6 +62,7 @@ from newsstand.demo.timeline import (
     DEFAULT_BACKLOG,
     DEFAULT_PUBLISHED_SHARE,
     build_timeline,
+    spread_times,
 )
 
 SITE_KEY = web.AppKey("site", DemoSite)
@@ -88,6 +98,11 @@ class DemoServer:
         """kind ("moved", "server-error", "gone", "slow", "not-a-feed", "malformed") → URL."""
         return self.site.special_feed_urls
 
+    @property
+    def article_feed_urls(self) -> tuple[str, ...]:
+        """The full-text publishers' teaser feeds."""
+        return self.site.article_feed_urls
+
     async def close(self) -> None:
         await self._runner.cleanup()
 
@@ -104,11 +119,15 @@ async def start_publisher_server(
     max_items: int = 30,
     slow_seconds: float = 120.0,
     corpus: DemoCorpus | None = None,
+    articles: bool = True,
+    pages_dir: str | Path | None = None,
 ) -> DemoServer:
     """Start the server on ``host:port`` (0: any free port) in the running event loop.
 
-    Raises ``OSError`` when the address cannot be bound, ``ValueError`` on a bad
-    ``published_share`` or ``speed``.
+    ``articles`` serves the full-text publishers (Wikinews, Global Voices); ``pages_dir``
+    adds one serving that folder's saved pages. Raises ``OSError`` when the address cannot
+    be bound or the folder read, ``ValueError`` on a bad ``published_share`` or ``speed``
+    or a folder without pages.
     """
     corpus = corpus or load_corpus()
     timeline = build_timeline(
@@ -119,10 +138,31 @@ async def start_publisher_server(
         arrival=arrival,
         speed=speed,
     )
+
+    def times_for(count: int) -> list[datetime]:
+        return spread_times(
+            count,
+            start=timeline.start,
+            published_share=published_share,
+            backlog=backlog,
+            arrival=arrival,
+            speed=speed,
+        )
+
+    sources: list[ArticleSource] = list(load_article_sources()) if articles else []
+    if pages_dir is not None:
+        sources.append(load_pages_folder(pages_dir))
     sock = _bind(host, port)
     bound_port = sock.getsockname()[1]
     url = f"http://{_url_host(host)}:{bound_port}"
-    site = DemoSite(corpus, timeline, base_url=url, now=now, max_items=max_items)
+    shelf = ArticleShelf(
+        sources,
+        times_for=times_for,
+        base_url=url,
+        now=now,
+        max_items=max_items,
+    )
+    site = DemoSite(corpus, timeline, base_url=url, now=now, max_items=max_items, articles=shelf)
     app = _make_app(site, slow_seconds)
     runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=0.5)
     try:
@@ -162,6 +202,8 @@ def _make_app(site: DemoSite, slow_seconds: float) -> web.Application:
     app.router.add_get("/about", about)
     app.router.add_get("/opml", opml)
     app.router.add_get("/feeds/{name}", feed)
+    app.router.add_get("/articles/{source}/{name}", article_page)
+    app.router.add_get("/robots.txt", robots_txt)
     return app
 
 
@@ -182,10 +224,29 @@ async def feed(request: web.Request) -> web.StreamResponse:
         return conditional_response(request, site.current(publisher_feed))
     if name == MOVED_TARGET:
         return conditional_response(request, site.moved_target)
+    article_feed = site.articles.feeds.get(name) if site.articles is not None else None
+    if article_feed is not None and site.articles is not None:
+        return conditional_response(request, site.articles.current(article_feed))
     special = _SPECIAL_HANDLERS.get(name)
     if special is not None:
         return await special(request)
     raise web.HTTPNotFound(text="No such demo feed.\n")
+
+
+async def article_page(request: web.Request) -> web.StreamResponse:
+    request.app[COUNTS_KEY][request.path] += 1
+    shelf = request.app[SITE_KEY].articles
+    page = None
+    if shelf is not None:
+        page = shelf.page(request.match_info["source"], request.match_info["name"])
+    if page is None:
+        raise web.HTTPNotFound(text="No such article (or not published yet).\n")
+    return conditional_response(request, page)
+
+
+async def robots_txt(request: web.Request) -> web.StreamResponse:
+    request.app[COUNTS_KEY][request.path] += 1
+    return web.Response(body=ROBOTS_TXT, content_type="text/plain", charset="utf-8")
 
 
 async def about(request: web.Request) -> web.StreamResponse:
@@ -203,9 +264,25 @@ async def about(request: web.Request) -> web.StreamResponse:
         f"<p>{len(site.feeds)} feeds of real headlines from the UCI News Aggregator data set "
         "(Gasparetti 2016, CC BY 4.0), served on loopback for the offline demo. "
         f'The list of all feeds is at <a href="{escape(site.base_url)}/opml">/opml</a>.</p>'
+        f"{_full_text_rows(site)}"
         f"<h2>Feeds that fail on purpose</h2><ul>{rows}</ul></body></html>"
     )
     return web.Response(text=page, content_type="text/html")
+
+
+def _full_text_rows(site: DemoSite) -> str:
+    if site.articles is None or not site.articles.feeds:
+        return ""
+    rows = "".join(
+        f'<li><a href="{escape(site.articles.feed_url(feed))}">{escape(feed.source.name)}</a>: '
+        f"{len(feed.source.articles)} articles. {escape(feed.source.description)}</li>"
+        for feed in site.articles.feeds.values()
+    )
+    return (
+        "<h2>Full-text publishers</h2><p>Their feeds carry the first sentence of each "
+        "article; the article pages are served here, each with its attribution and "
+        f"licence.</p><ul>{rows}</ul>"
+    )
 
 
 def conditional_response(request: web.Request, body: Rendered) -> web.Response:

@@ -41,6 +41,8 @@ class FeedEntry:
     description: str
     category: str
     author: str
+    categories: tuple[str, ...] = ()  # more categories after ``category``
+    rights: str = ""  # licence line of the item (dc:rights, Atom rights)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +97,10 @@ def render(fmt: FeedFormat, doc: FeedDocument) -> bytes:
     return render_json_feed(doc)
 
 
+def _all_categories(entry: FeedEntry) -> list[str]:
+    return [c for c in (entry.category, *entry.categories) if c]
+
+
 def render_rss(doc: FeedDocument) -> bytes:
     items = "".join(
         "<item>"
@@ -103,9 +109,10 @@ def render_rss(doc: FeedDocument) -> bytes:
         f'<guid isPermaLink="false">{_text(e.guid)}</guid>'
         f"<pubDate>{_rfc822(e.published)}</pubDate>"
         f"<description>{_text(e.description)}</description>"
-        f"<category>{_text(e.category)}</category>"
-        f"<dc:creator>{_text(e.author)}</dc:creator>"
-        "</item>\n"
+        + "".join(f"<category>{_text(c)}</category>" for c in _all_categories(e))
+        + (f"<dc:creator>{_text(e.author)}</dc:creator>" if e.author else "")
+        + (f"<dc:rights>{_text(e.rights)}</dc:rights>" if e.rights else "")
+        + "</item>\n"
         for e in doc.entries
     )
     return (
@@ -131,9 +138,10 @@ def render_atom(doc: FeedDocument) -> bytes:
         f"<published>{_iso(e.published)}</published>"
         f"<updated>{_iso(e.published)}</updated>"
         f'<summary type="text">{_text(e.description)}</summary>'
-        f"<category term={_attr(e.category)}/>"
-        f"<author><name>{_text(e.author)}</name></author>"
-        "</entry>\n"
+        + "".join(f"<category term={_attr(c)}/>" for c in _all_categories(e))
+        + (f"<author><name>{_text(e.author)}</name></author>" if e.author else "")
+        + (f'<rights type="text">{_text(e.rights)}</rights>' if e.rights else "")
+        + "</entry>\n"
         for e in doc.entries
     )
     return (
@@ -167,8 +175,8 @@ def render_json_feed(doc: FeedDocument) -> bytes:
                 "content_text": e.description,
                 "summary": e.description,
                 "date_published": _iso(e.published),
-                "tags": [e.category],
-                "authors": [{"name": e.author}],
+                "tags": _all_categories(e),
+                "authors": [{"name": e.author}] if e.author else [],
             }
             for e in doc.entries
         ],

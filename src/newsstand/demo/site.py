@@ -4,7 +4,8 @@
 "what does this feed say now" with a cached rendering. A feed's body changes only when
 the number of its published items changes (see ``newsstand.demo.timeline``), so each
 feed is rendered once per new item and then served from memory: the server stays fast
-with thousands of feeds polled at once.
+with thousands of feeds polled at once. The full-text publishers' feeds and article pages
+(``articles``, a ``newsstand.demo.article_site.ArticleShelf``) are listed in the OPML too.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from newsstand.core.opml import OpmlOutline, render_opml
 from newsstand.demo.corpus import DemoCorpus, DemoPublisher
@@ -29,6 +31,9 @@ from newsstand.demo.render import (
     render,
 )
 from newsstand.demo.timeline import Timeline, visible_count
+
+if TYPE_CHECKING:
+    from newsstand.demo.article_site import ArticleShelf
 
 Clock = Callable[[], datetime]
 FAILURES_CATEGORY = "Demo: failures"
@@ -92,8 +97,10 @@ class DemoSite:
         base_url: str,
         now: Clock,
         max_items: int = 30,
+        articles: ArticleShelf | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.articles = articles
         self.timeline = timeline
         self.now = now
         self.max_items = max_items
@@ -115,6 +122,11 @@ class DemoSite:
     def feed_urls(self) -> tuple[str, ...]:
         """The publishers' feeds (the special failing feeds are not among them)."""
         return tuple(self.feed_url(name) for name in self.feeds)
+
+    @property
+    def article_feed_urls(self) -> tuple[str, ...]:
+        """The full-text publishers' teaser feeds (Wikinews, Global Voices, dev pages)."""
+        return self.articles.feed_urls if self.articles is not None else ()
 
     @property
     def special_feed_urls(self) -> dict[str, str]:
@@ -159,6 +171,8 @@ class DemoSite:
             )
             for feed in ordered
         ]
+        if self.articles is not None:
+            outlines += self.articles.outlines()
         outlines += [
             OpmlOutline(
                 xml_url=self.feed_url(file_name),

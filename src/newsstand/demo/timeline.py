@@ -57,17 +57,43 @@ def build_timeline(
     Raises ``ValueError`` when ``published_share`` is outside [0, 1] or ``speed`` is not
     positive.
     """
+    start = start.replace(microsecond=0)
+    times = spread_times(
+        len(items),
+        start=start,
+        published_share=published_share,
+        backlog=backlog,
+        arrival=arrival,
+        speed=speed,
+    )
+    published = {item.id: moment for item, moment in zip(items, times, strict=True)}
+    return Timeline(start, published, min(times, default=start), max(times, default=start))
+
+
+def spread_times(
+    count: int,
+    *,
+    start: datetime,
+    published_share: float = DEFAULT_PUBLISHED_SHARE,
+    backlog: timedelta = DEFAULT_BACKLOG,
+    arrival: timedelta = DEFAULT_ARRIVAL,
+    speed: float = 1.0,
+) -> list[datetime]:
+    """Publication times for ``count`` items in order, as described in the module doc.
+
+    Raises ``ValueError`` when ``published_share`` is outside [0, 1] or ``speed`` is not
+    positive.
+    """
     if not 0.0 <= published_share <= 1.0:
         raise ValueError("published_share must be between 0 and 1")
     if speed <= 0:
         raise ValueError("speed must be positive")
     start = start.replace(microsecond=0)
-    total = len(items)
-    already = round(total * published_share)
-    later = total - already
+    already = round(count * published_share)
+    later = count - already
     window = arrival / speed
-    published: dict[int, datetime] = {}
-    for rank, item in enumerate(items):
+    times = []
+    for rank in range(count):
         if rank < already:
             share_before = (already - 1 - rank) / max(already - 1, 1)
             offset = -_whole_seconds(backlog * share_before)
@@ -76,9 +102,8 @@ def build_timeline(
             offset = timedelta(
                 seconds=ceil((window * ((rank - already + 1) / later)).total_seconds())
             )
-        published[item.id] = start + offset
-    times = published.values()
-    return Timeline(start, published, min(times, default=start), max(times, default=start))
+        times.append(start + offset)
+    return times
 
 
 def _whole_seconds(delta: timedelta) -> timedelta:
