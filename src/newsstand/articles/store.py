@@ -113,6 +113,20 @@ def _insert_returning_ids(
         return [row[0] for row in cursor.fetchall()]
 
 
+def _link(feed_id: int, article_ids: Sequence[int], first_seen: object) -> None:
+    """Record that ``feed_id`` carried these articles (links that exist stay as they are)."""
+    if not article_ids:
+        return
+    quote = connection.ops.quote_name
+    table = quote(ArticleFeed._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (article_id, feed_id, first_seen_at) VALUES (%s, %s, %s) "  # noqa: S608
+        "ON CONFLICT (article_id, feed_id) DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(a_id, feed_id, first_seen) for a_id in article_ids])
+
+
 def _publisher_has_articles(publisher_id: int) -> bool:
     return Article.objects.filter(publisher_id=publisher_id).exists()
 
@@ -152,7 +166,5 @@ def store_entries(
     for start in range(0, len(fresh), INSERT_CHUNK):
         chunk = fresh[start : start + INSERT_CHUNK]
         new_ids += _insert_returning_ids(Article._meta.db_table, _ARTICLE_COLUMNS, chunk)
-    links = [ArticleFeed(article_id=a_id, feed_id=feed.pk, first_seen_at=now) for a_id in linked]
-    links += [ArticleFeed(article_id=a_id, feed_id=feed.pk, first_seen_at=now) for a_id in new_ids]
-    ArticleFeed.objects.bulk_create(links, ignore_conflicts=True)
+    _link(feed.pk, [*linked, *new_ids], first_seen)
     return StoreReport(new=len(new_ids), seen=len(linked), new_ids=tuple(new_ids))

@@ -29,6 +29,7 @@ from newsstand.core.sections import section_from_categories
 from newsstand.net.fetch import FetchRequest, FetchResult, fetch_many_sync
 from newsstand.sources.claims import claim_feeds
 from newsstand.sources.models import Feed, FeedState, Publisher, Section
+from newsstand.sources.state import save_fetch_states
 from newsstand.usecases.config import RefreshConfig
 from newsstand.usecases.parallel import prepare_all
 
@@ -152,6 +153,7 @@ def _settle_group(
     with transaction.atomic():
         for feed, outcome, prepared in group:
             report.add(_settle(feed, outcome, prepared, config=config, sections=sections))
+        save_fetch_states([feed for feed, _, _ in group])
     return report
 
 
@@ -163,7 +165,10 @@ def _settle(
     config: RefreshConfig,
     sections: SectionLookup,
 ) -> RefreshReport:
-    """Store one feed's outcome and schedule it (inside the group's transaction)."""
+    """Store one feed's entries (in a savepoint) and decide its next fetch state.
+
+    The state itself is saved for the whole group by the caller.
+    """
     now = timezone.now()
     try:
         if isinstance(outcome, FetchError):
@@ -172,18 +177,15 @@ def _settle(
             raise prepared
         with transaction.atomic():
             new = _store(feed, prepared, now=now, sections=sections) if prepared else 0
-            _record_success(feed, outcome, new_entries=new, now=now, config=config)
-            feed.save()
+        _record_success(feed, outcome, new_entries=new, now=now, config=config)
     except NewsstandError as error:
         _record_error(feed, error, now=now, config=config)
-        feed.save()
         return RefreshReport(failed=1, errors=Counter({error.code: 1}))
     except Exception as exc:
         # A bug of ours must not stop the other feeds of the batch: record it on this feed,
         # with the traceback in the log, and go on.
         log.exception("feed %s: unexpected error while storing", feed.pk)
         _record_error(feed, InternalError(f"{type(exc).__name__}: {exc}"), now=now, config=config)
-        feed.save()
         return RefreshReport(failed=1, errors=Counter({InternalError.code: 1}))
     if outcome.status == 304:
         return RefreshReport(not_modified=1)
