@@ -27,7 +27,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import Q
 
+from newsstand.articles.entities import store_mentions
 from newsstand.articles.models import Article
+from newsstand.core.entities import extract_entities
 from newsstand.core.sanitize import text_of_clean_html
 from newsstand.core.sections import section_from_categories
 from newsstand.sources.models import Section
@@ -44,11 +46,6 @@ try:
     from newsstand.core.classify import SectionClassifier
 except ImportError:
     SectionClassifier = None  # type: ignore[assignment,misc]
-try:
-    from newsstand.articles.entities import store_mentions
-    from newsstand.core.entities import extract_entities
-except ImportError:
-    extract_entities = store_mentions = None  # type: ignore[assignment]
 
 _reported: set[str] = set()
 
@@ -131,6 +128,15 @@ def classify_section(title: str, text: str) -> tuple[str, float] | None:
 # --- enrichment ---------------------------------------------------------------------
 
 
+def language_of(title: str, text: str, *, hint: str = "") -> str:
+    """The language of an article (ISO 639-1), or "" when unsure; ``hint`` is what the
+    page or feed declared."""
+    if detect_language is None:
+        _missing("language detection")
+        return ""
+    return detect_language(f"{title}\n{text}", hint=hint)
+
+
 def article_text(article: Article) -> str:
     """The article's plain text: its full text when it has one, else the summary."""
     return text_of_clean_html(article.content or article.summary)
@@ -161,13 +167,10 @@ def _enrich(article: Article, sections: dict[str, int]) -> bool:
     text = article_text(article)
     language = article.language
     changes: dict[str, object] = {}
-    if detect_language is None:
-        _missing("language detection")
-    else:
-        hint = article.language or article.publisher.language
-        language = detect_language(f"{article.title}\n{text}", hint=hint) or article.language
-        if language != article.language:
-            changes["language"] = language[:16]
+    hint = article.language or article.publisher.language
+    language = language_of(article.title, text, hint=hint) or article.language
+    if language != article.language:
+        changes["language"] = language[:16]
     classified = False
     if article.section_id is None and sections:
         found = classify_section(article.title, text)
@@ -176,11 +179,7 @@ def _enrich(article: Article, sections: dict[str, int]) -> bool:
             classified = True
     if changes:
         Article.objects.filter(pk=article.pk).update(**changes)
-    if extract_entities is None or store_mentions is None:
-        _missing("entities")
-    else:
-        mentions = extract_entities(article.title, text, language=(language or "en")[:2])
-        store_mentions(article.pk, mentions)
+    store_mentions(article.pk, extract_entities(article.title, text, language=language))
     return classified
 
 
