@@ -124,7 +124,8 @@ def _link(feed_id: int, article_ids: Sequence[int], first_seen: object) -> None:
         "ON CONFLICT (article_id, feed_id) DO NOTHING"
     )
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [(a_id, feed_id, first_seen) for a_id in article_ids])
+        rows: list[Any] = [(a_id, feed_id, first_seen) for a_id in article_ids]
+        cursor.executemany(sql, rows)
 
 
 def _publisher_has_articles(publisher_id: int) -> bool:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
+from django.db.models import Field
 
 from newsstand.sources.models import Feed
 
@@ -21,9 +22,9 @@ FETCH_STATE_FIELDS = (
 def save_fetch_states(feeds: Sequence[Feed]) -> None:
     if not feeds:
         return
-    fields = [Feed._meta.get_field(name) for name in FETCH_STATE_FIELDS]
+    fields: list[Field[Any, Any]] = [Feed._meta.get_field(n) for n in FETCH_STATE_FIELDS]  # type: ignore[misc]
     quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
     sql = f"UPDATE {quote(Feed._meta.db_table)} SET {assignments} WHERE id = %s"  # noqa: S608
     rows: list[list[Any]] = [
         [f.get_db_prep_save(getattr(feed, f.attname), connection) for f in fields] + [feed.pk]
