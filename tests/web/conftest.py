@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from newsstand.articles.models import Article
@@ -26,6 +27,12 @@ MakeFeed = Callable[..., Feed]
 def _static_root() -> None:
     """WhiteNoise warns (an error here) when STATIC_ROOT is missing; collectstatic makes it."""
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Cached read-side values (the languages present) never leak from one test to another."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -84,8 +84,8 @@ def test_front_page_queries_do_not_grow_with_articles(
             publisher=publishers[n % 20], section=sections[n % 10], age=timedelta(minutes=n)
         )
 
-    # sections, latest, section-block ids, section-block rows, two counts
-    with django_assert_max_num_queries(6):
+    # sections, latest, section-block ids, section-block rows, two counts, languages present
+    with django_assert_max_num_queries(7):
         response = client.get("/")
 
     html = _text(response)
@@ -186,7 +186,11 @@ def test_article_page_shows_content_and_original(
     assert response.status_code == 200
     assert "<h1>Chips get smaller</h1>" in html
     assert "<p>The <strong>full</strong> text.</p>" in html  # sanitised at ingest, rendered
-    assert "Short summary" not in html  # content wins over summary
+    doc = html5lib.parse(html, namespaceHTMLElements=False)
+    body = doc.find(".//div[@class='body']")
+    assert "Short summary" not in "".join(body.itertext())  # content wins over summary
+    standfirst = doc.find(".//p[@class='standfirst']")
+    assert "".join(standfirst.itertext()) == "Short summary."  # the summary stands first
     assert "By Ada Lovelace and Alan Turing" in html
     assert "3\xa0hours ago" in html
     assert f'datetime="{article.published_at.isoformat()}"' in html
@@ -194,7 +198,6 @@ def test_article_page_shows_content_and_original(
     assert 'src="https://t.example/icon.png"' in html
     assert f'href="/publisher/{publisher.id}/"' in html
     assert 'href="/section/technology/"' in html
-    doc = html5lib.parse(html, namespaceHTMLElements=False)
     original = doc.find(".//a[@class='original']")
     assert original is not None
     assert original.get("href") == "https://t.example/2024/chips"

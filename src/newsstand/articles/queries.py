@@ -12,11 +12,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from newsstand.articles.models import Article
+from newsstand.articles.models import Article, ArticleEntity, Entity
 from newsstand.sources.models import Publisher, Section
+
+LANGUAGES_CACHE_KEY = "articles:languages-present"
+LANGUAGES_CACHE_SECONDS = 600
+MAX_LANGUAGES = 30
+# Related topics are counted over the entity's latest articles only: a bounded query.
+RELATED_WINDOW = 200
 
 
 @dataclass(frozen=True)
@@ -33,13 +40,26 @@ class SectionBlock:
     articles: list[Article]
 
 
+@dataclass(frozen=True)
+class RelatedEntity:
+    kind: str
+    name: str
+    slug: str
+    articles: int  # how many of the entity's latest articles also name this one
+
+
+def _in_language(queryset: QuerySet[Article], language: str | None) -> QuerySet[Article]:
+    return queryset.filter(language=language) if language else queryset
+
+
 def _for_listing(queryset: QuerySet[Article]) -> QuerySet[Article]:
     return queryset.select_related("publisher", "section").order_by("-published_at", "-id")
 
 
-def latest_articles(limit: int) -> list[Article]:
-    """The newest ``limit`` articles of every section and publisher."""
-    return list(_for_listing(Article.objects.all())[:limit])
+def latest_articles(limit: int, language: str | None = None) -> list[Article]:
+    """The newest ``limit`` articles of every section and publisher (in ``language`` only,
+    when given: the ``(language, -published_at)`` index)."""
+    return list(_for_listing(_in_language(Article.objects.all(), language))[:limit])
 
 
 def article_with_relations(article_id: int) -> Article:
@@ -47,7 +67,9 @@ def article_with_relations(article_id: int) -> Article:
     return Article.objects.select_related("publisher", "section").get(pk=article_id)
 
 
-def _newest_ids_per_section(section_ids: Sequence[int], per_section: int) -> list[int]:
+def _newest_ids_per_section(
+    section_ids: Sequence[int], per_section: int, language: str | None = None
+) -> list[int]:
     """Ids of the newest ``per_section`` articles of each section, in one statement.
 
     One ``UNION ALL`` of per-section ``LIMIT`` subqueries: each part is a short walk of the
@@ -58,7 +80,8 @@ def _newest_ids_per_section(section_ids: Sequence[int], per_section: int) -> lis
     parts: list[str] = []
     params: list[Any] = []
     for position, section_id in enumerate(section_ids):
-        part = Article.objects.filter(section_id=section_id).order_by("-published_at", "-id")
+        part = _in_language(Article.objects.filter(section_id=section_id), language)
+        part = part.order_by("-published_at", "-id")
         sql, part_params = part.values("id")[:per_section].query.sql_with_params()
         parts.append(f"SELECT * FROM ({sql}) AS part{position}")  # noqa: S608 (compiled ORM SQL)
         params.extend(part_params)
@@ -69,13 +92,15 @@ def _newest_ids_per_section(section_ids: Sequence[int], per_section: int) -> lis
         return [row[0] for row in cursor.fetchall()]
 
 
-def latest_by_section(sections: Iterable[Section], per_section: int) -> list[SectionBlock]:
+def latest_by_section(
+    sections: Iterable[Section], per_section: int, language: str | None = None
+) -> list[SectionBlock]:
     """A block of the newest articles for each section that has any, in section order.
 
     Costs two queries however many sections and articles there are.
     """
     sections = list(sections)
-    ids = _newest_ids_per_section([s.id for s in sections], per_section)
+    ids = _newest_ids_per_section([s.id for s in sections], per_section, language)
     by_section: dict[int, list[Article]] = {}
     for article in _for_listing(Article.objects.filter(id__in=ids)):
         if article.section_id is not None:
@@ -106,9 +131,12 @@ def _keyset_page(queryset: QuerySet[Article], before: int | None, size: int) -> 
     return ArticlePage(articles=articles, next_before=next_before)
 
 
-def section_page(section: Section, before: int | None, size: int) -> ArticlePage:
+def section_page(
+    section: Section, before: int | None, size: int, language: str | None = None
+) -> ArticlePage:
     """Newest-first page of a section's articles (``(section, -published_at)`` index)."""
-    return _keyset_page(Article.objects.filter(section=section), before, size)
+    articles = _in_language(Article.objects.filter(section=section), language)
+    return _keyset_page(articles, before, size)
 
 
 def publisher_page(publisher: Publisher, before: int | None, size: int) -> ArticlePage:
@@ -118,3 +146,63 @@ def publisher_page(publisher: Publisher, before: int | None, size: int) -> Artic
 
 def article_count() -> int:
     return Article.objects.count()
+
+
+def languages_present() -> list[str]:
+    """The languages articles are in (codes, sorted), for the reader's language switcher.
+
+    One ``DISTINCT`` over the ``(language, -published_at)`` index, kept in the cache for
+    ten minutes: a new language shows up in the switcher within that time."""
+    languages = cache.get(LANGUAGES_CACHE_KEY)
+    if languages is None:
+        rows = (
+            Article.objects.exclude(language="")
+            .order_by("language")
+            .values_list("language", flat=True)
+            .distinct()[:MAX_LANGUAGES]
+        )
+        languages = list(rows)
+        cache.set(LANGUAGES_CACHE_KEY, languages, LANGUAGES_CACHE_SECONDS)
+    return list(languages)
+
+
+def entity_by_slug(slug: str) -> Entity:
+    """Raises ``Entity.DoesNotExist``."""
+    return Entity.objects.get(slug=slug)
+
+
+def topic_page(entity: Entity, before: int | None, size: int) -> ArticlePage:
+    """Newest-first page of the articles that name ``entity``."""
+    return _keyset_page(Article.objects.filter(articleentity__entity=entity), before, size)
+
+
+def article_entities(article: Article, limit: int = 24) -> list[ArticleEntity]:
+    """The entities an article names, most named first, each with its ``entity`` loaded."""
+    links = ArticleEntity.objects.filter(article=article).select_related("entity")
+    return list(links.order_by("-mentions", "entity__name")[:limit])
+
+
+def related_entities(entity: Entity, limit: int = 12) -> list[RelatedEntity]:
+    """The entities most often named beside ``entity`` in its latest articles, in one
+    query (the latest ``RELATED_WINDOW`` articles as a subquery)."""
+    latest = (
+        Article.objects.filter(articleentity__entity=entity)
+        .order_by("-published_at", "-id")
+        .values("id")[:RELATED_WINDOW]
+    )
+    rows = (
+        ArticleEntity.objects.filter(article_id__in=latest)
+        .exclude(entity=entity)
+        .values("entity__kind", "entity__name", "entity__slug")
+        .annotate(articles=Count("article_id"))
+        .order_by("-articles", "entity__name")[:limit]
+    )
+    return [
+        RelatedEntity(
+            kind=row["entity__kind"],
+            name=row["entity__name"],
+            slug=row["entity__slug"],
+            articles=row["articles"],
+        )
+        for row in rows
+    ]

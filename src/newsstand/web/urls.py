@@ -8,5 +8,6 @@ urlpatterns = [
     path("section/<slug:slug>/", views.section_page, name="section"),
     path("publisher/<int:publisher_id>/", views.publisher_page, name="publisher"),
     path("article/<int:article_id>/", views.article_page, name="article"),
+    path("topic/<slug:slug>/", views.topic_page, name="topic"),
     path("health/feeds/", views.feed_health, name="feed_health"),
 ]

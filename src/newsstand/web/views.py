@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib.admin.views.decorators import staff_member_required
@@ -10,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from newsstand.articles import queries as article_queries
-from newsstand.articles.models import Article
+from newsstand.articles.models import Article, Entity
 from newsstand.sources import queries as source_queries
 from newsstand.sources.models import FeedState, Publisher, Section
 
@@ -18,6 +19,7 @@ FRONT_TOP = 12
 FRONT_PER_SECTION = 6
 LIST_PAGE_SIZE = 30
 HEALTH_PAGE_SIZE = 100
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})?")
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
@@ -31,10 +33,22 @@ def _before(request: HttpRequest) -> int | None:
     return int(raw) if raw.isdigit() and len(raw) < 19 else None
 
 
+def _language(request: HttpRequest) -> str | None:
+    """The language filter ``?lang=xx``; anything that is not a language code means all."""
+    raw = request.GET.get("lang", "")
+    return raw if _LANGUAGE_CODE.fullmatch(raw) else None
+
+
+def _languages(request: HttpRequest) -> dict[str, Any]:
+    """Context of the language switcher: the languages present and the one chosen."""
+    return {"languages": article_queries.languages_present(), "language": _language(request)}
+
+
 def front_page(request: HttpRequest) -> HttpResponse:
-    top = article_queries.latest_articles(FRONT_TOP)
+    language = _language(request)
+    top = article_queries.latest_articles(FRONT_TOP, language)
     sections = source_queries.all_sections()
-    blocks = article_queries.latest_by_section(sections, FRONT_PER_SECTION)
+    blocks = article_queries.latest_by_section(sections, FRONT_PER_SECTION, language)
     return render(
         request,
         "web/front.html",
@@ -44,6 +58,7 @@ def front_page(request: HttpRequest) -> HttpResponse:
             "blocks": blocks,
             "publisher_count": source_queries.publisher_count(),
             "article_count": article_queries.article_count(),
+            **_languages(request),
         },
     )
 
@@ -53,11 +68,12 @@ def section_page(request: HttpRequest, slug: str) -> HttpResponse:
         section = source_queries.section_by_slug(slug)
     except Section.DoesNotExist:
         raise Http404("No such section") from None
-    page = article_queries.section_page(section, _before(request), LIST_PAGE_SIZE)
+    language = _language(request)
+    page = article_queries.section_page(section, _before(request), LIST_PAGE_SIZE, language)
     return _render(
         request,
         "web/section.html",
-        {"section": section, "page": page, "current_section": section.slug},
+        {"section": section, "page": page, "current_section": section.slug, **_languages(request)},
     )
 
 
@@ -78,7 +94,19 @@ def article_page(request: HttpRequest, article_id: int) -> HttpResponse:
         article = article_queries.article_with_relations(article_id)
     except Article.DoesNotExist:
         raise Http404("No such article") from None
-    return _render(request, "web/article.html", {"article": article})
+    entities = article_queries.article_entities(article)
+    return _render(request, "web/article.html", {"article": article, "entities": entities})
+
+
+def topic_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """The latest articles that name one person, organisation or place."""
+    try:
+        entity = article_queries.entity_by_slug(slug)
+    except Entity.DoesNotExist:
+        raise Http404("No such topic") from None
+    page = article_queries.topic_page(entity, _before(request), LIST_PAGE_SIZE)
+    related = article_queries.related_entities(entity)
+    return _render(request, "web/topic.html", {"entity": entity, "page": page, "related": related})
 
 
 @staff_member_required

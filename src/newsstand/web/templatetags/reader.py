@@ -7,16 +7,23 @@ template as usual.
 from __future__ import annotations
 
 import html
+import math
 from datetime import datetime
 
 from django import template
+from django.conf.locale import LANG_INFO
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.timesince import timesince, timeuntil
 
+from newsstand.articles.models import Article
 from newsstand.core.urls import safe_url
 
 register = template.Library()
+
+WORDS_PER_MINUTE = 230
+STANDFIRST_LENGTH = 400
+_PROBE_LENGTH = 100  # how much of the summary must recur in the text to count as a repeat
 
 
 @register.filter
@@ -60,3 +67,52 @@ def author_line(authors: object) -> str:
     if len(names) <= 1:
         return "".join(names)
     return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _plain(sanitised_html: str) -> str:
+    return " ".join(html.unescape(strip_tags(sanitised_html or "")).split())
+
+
+@register.filter
+def standfirst(article: Article) -> str:
+    """The feed's summary as plain text, to stand under the headline of a full text; ""
+    when there is no full text (the summary is the text then) or when the summary only
+    repeats the text's opening (a teaser cut from it, or the same text twice)."""
+    if not article.content:
+        return ""
+    summary = _plain(article.summary)
+    if not summary:
+        return ""
+    # The summary's opening, short of any "Read more" or "[…]" a feed adds at its end.
+    probe = summary[: min(_PROBE_LENGTH, max(20, len(summary) * 3 // 5))].casefold()
+    if probe in _plain(article.content).casefold():
+        return ""
+    return teaser(article.summary, STANDFIRST_LENGTH)
+
+
+@register.filter
+def reading_minutes(article: Article) -> int:
+    """Minutes to read the article at about 230 words a minute, at least one; the words are
+    counted from the text shown when ``word_count`` is not known."""
+    words = article.word_count or len(_plain(article.content or article.summary).split())
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+@register.filter
+def lead_image(article: Article) -> str:
+    """The lead image's checked URL, or "" when it is missing, not http(s), or already in
+    the text as a figure (shown once, with its caption)."""
+    url = safe_url(article.image) if article.image else ""
+    if not url or url in article.content or html.escape(url) in article.content:
+        return ""
+    return url
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """A language's own name ("français" for "fr"); the code itself when unknown."""
+    info = LANG_INFO.get(code) or LANG_INFO.get(code.split("-")[0].lower())
+    if not info:
+        return code
+    name = str(info.get("name_local") or info.get("name") or code)
+    return name[:1].upper() + name[1:]
