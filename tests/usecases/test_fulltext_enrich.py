@@ -1,0 +1,84 @@
+"""Enrichment after extraction: entities stored, and the weak supervision the operator's
+section model trains on."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from newsstand.articles.models import Article, ArticleEntity, FullTextState
+from newsstand.sources.models import Section
+from newsstand.usecases.enrich import declared_examples, enrich_articles
+from newsstand.usecases.fulltext import FullTextConfig, RobotsCache, extract_pending
+
+from .fulltext_pages import article_page, make_article, make_feed, make_publisher
+from .publisher import Route
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 3, 1, 12, 5, tzinfo=UTC)
+SUMMIT = [
+    "German Chancellor Angela Merkel met French President Emmanuel Macron in Paris on "
+    "Tuesday to prepare the summit of the European Union that opens next week in Brussels.",
+    "Merkel said the two countries agreed on the budget and on the new rules for banks, and "
+    "Macron added that the remaining questions would be settled by the finance ministers.",
+    "The meeting in Paris lasted three hours. Officials of both governments said the talks "
+    "had been friendly, though neither side gave details about the proposals on migration.",
+    "The European Union summit will be chaired by the Council's president and is expected to "
+    "last two days. Leaders will also discuss trade with China and the war in Ukraine.",
+    "Merkel, who leaves office next year, has attended more summits than any other leader. "
+    "Macron praised her patience and said Europe would miss her steady hand in a crisis.",
+]
+
+
+def test_extracted_articles_get_their_entities(publisher, config):
+    publisher.routes["/news/summit"] = Route(
+        article_page("Merkel and Macron meet in Paris", SUMMIT), content_type="text/html"
+    )
+    feed = make_feed(make_publisher(), publisher.url("/feed.xml"))
+    article = make_article(
+        feed, publisher.url("/news/summit"), title="Merkel and Macron meet in Paris"
+    )
+    Article.objects.filter(pk=article.pk).update(
+        full_text_state=FullTextState.PENDING, full_text_next_at=NOW, language="en"
+    )
+    report = extract_pending(
+        config=FullTextConfig(policy=config.policy), now=NOW, robots=RobotsCache()
+    )
+    assert report.extracted == 1
+    named = {
+        (link.entity.kind, link.entity.name): link.mentions
+        for link in ArticleEntity.objects.filter(article=article).select_related("entity")
+    }
+    assert ("person", "Angela Merkel") in named
+    assert ("person", "Emmanuel Macron") in named
+    assert ("place", "Paris") in named
+    assert named[("person", "Angela Merkel")] >= 3
+    # Enriching again does not count the mentions twice.
+    enrich_articles([article.pk])
+    again = ArticleEntity.objects.get(article=article, entity__name="Angela Merkel")
+    assert again.mentions == named[("person", "Angela Merkel")]
+
+
+def test_the_operator_model_learns_only_from_sections_the_feeds_declared(publisher):
+    world = Section.objects.get(slug="world")
+    sport = Section.objects.get(slug="sport")
+    owner = make_publisher()
+    hinted = make_feed(owner, publisher.url("/world.xml"))
+    hinted.section_hint = world
+    hinted.save()
+    plain = make_feed(owner, publisher.url("/all.xml"))
+    from_hint = make_article(hinted, publisher.url("/a"), title="From the world feed")
+    from_categories = make_article(plain, publisher.url("/b"), title="Categorised as sport")
+    classified = make_article(plain, publisher.url("/c"), title="Sectioned by the classifier")
+    undeclared = make_article(plain, publisher.url("/d"), title="No section at all")
+    Article.objects.filter(pk=from_hint.pk).update(section=world)
+    Article.objects.filter(pk=from_categories.pk).update(section=sport, categories=["Football"])
+    Article.objects.filter(pk=classified.pk).update(section=world, categories=["Misc"])
+    examples = declared_examples()
+    assert sorted((title, slug) for title, _text, slug in examples) == [
+        ("Categorised as sport", "sport"),
+        ("From the world feed", "world"),
+    ]
+    assert undeclared.title not in {title for title, _, _ in examples}
