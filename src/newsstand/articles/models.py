@@ -48,6 +48,8 @@ class Article(models.Model):
     full_text_attempts = models.PositiveSmallIntegerField(default=0)
     full_text_next_at = models.DateTimeField(null=True, blank=True)
     extracted_at = models.DateTimeField(null=True, blank=True)
+    # Language, section and entities are filled in by background work after storing.
+    enriched_at = models.DateTimeField(null=True, blank=True)
     entities: models.ManyToManyField[Entity, ArticleEntity] = models.ManyToManyField(
         "Entity", through="ArticleEntity", related_name="articles"
     )
@@ -68,6 +70,7 @@ class Article(models.Model):
                 fields=["full_text_state", "full_text_next_at"], name="article_full_text_due"
             ),
             models.Index(fields=["language", "-published_at"], name="article_language_latest"),
+            models.Index(fields=["enriched_at"], name="article_enrichment_due"),
         ]
 
     def __str__(self) -> str:

@@ -79,7 +79,7 @@ _ARTICLE_COLUMNS = (
     "publisher_id", "identity", "guid", "url", "title", "authors", "summary", "content",
     "image", "comments_url", "published_at", "updated_at", "first_seen_at", "language",
     "section_id", "categories", "content_hash", "rights", "word_count", "full_text_state",
-    "full_text_error", "full_text_attempts", "full_text_next_at", "extracted_at",
+    "full_text_error", "full_text_attempts", "full_text_next_at", "extracted_at", "enriched_at",
 )  # fmt: skip
 
 
@@ -93,7 +93,7 @@ def _row(feed: Feed, c: EntryCandidate, now: object, section_id: int | None) -> 
         feed.publisher_id, c.identity, c.guid[:1000], c.url, c.title, _json(list(c.authors)),
         c.summary_html, c.content_html, c.image, c.comments, adapt(c.published),
         adapt(c.updated), now, c.language, section_id, _json(list(c.categories)),
-        c.content_hash, getattr(c, "rights", "")[:1000], 0, "", "", 0, None, None,
+        c.content_hash, c.rights[:1000], 0, "", "", 0, None, None, None,
     )  # fmt: skip
 
 
