@@ -6,8 +6,8 @@ else the feed's summary):
 
 - language: ``core.language.detect_language``, with the language the page or feed
   declared (else the publisher's) as a hint;
-- section, only when the feed declared none: the section classifier. The operator's own
-  model (``<data dir>/models/sections.model``, trained by ``train_operator_model`` on the
+- section, only when the feed declared none: the section classifier, among the sections
+  the operator has. The operator's own model (``<data dir>/models/sections.zip``, trained by ``train_operator_model`` on the
   articles whose section their feeds declare) is preferred; else the model shipped in the
   package. Loaded once per process, again when the operator's file changes;
 - entities: ``core.entities.extract_entities``, stored by ``articles.entities``.
@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from django.db.models import Q
 from newsstand.articles.entities import store_mentions
 from newsstand.articles.models import Article
 from newsstand.core.entities import extract_entities
+from newsstand.core.errors import NewsstandError
 from newsstand.core.sanitize import text_of_clean_html
 from newsstand.core.sections import section_from_categories
 from newsstand.sources.models import Section
@@ -56,7 +57,7 @@ def _missing(step: str) -> None:
         log.warning("enrichment: %s skipped (its module is not installed yet)", step)
 
 
-MODEL_FILE = Path("models") / "sections.model"
+MODEL_FILE = Path("models") / "sections.zip"
 MIN_TRAINING_EXAMPLES = 200
 MIN_TRAINING_SECTIONS = 2
 MAX_TRAINING_EXAMPLES = 50_000
@@ -102,8 +103,8 @@ class _ClassifierCache:
 def _load(path: Path, key: object) -> SectionClassifier:
     if key != "default":
         try:
-            return SectionClassifier.load(path.read_bytes())
-        except (OSError, ValueError) as exc:
+            return SectionClassifier.from_bytes(path.read_bytes())
+        except (OSError, NewsstandError) as exc:
             log.warning("section model %s unreadable (%s); using the default model", path, exc)
     return SectionClassifier.load_default()
 
@@ -116,13 +117,16 @@ def section_classifier() -> SectionClassifier:
     return _CLASSIFIER.get()
 
 
-def classify_section(title: str, text: str) -> tuple[str, float] | None:
-    """The section slug (and confidence) the classifier gives an article; ``None``
-    while no classifier is installed."""
+def classify_section(
+    title: str, text: str, *, sections: Collection[str] | None = None
+) -> tuple[str, float] | None:
+    """The section slug (among ``sections`` when given) and its probability that the
+    classifier gives an article; ``None`` while no classifier is installed."""
     if SectionClassifier is None:
         _missing("section classification")
         return None
-    return section_classifier().predict(title, text)
+    slug, probability = section_classifier().predict(title, text, sections=sections)
+    return (slug, probability) if slug else None
 
 
 # --- enrichment ---------------------------------------------------------------------
@@ -142,18 +146,29 @@ def article_text(article: Article) -> str:
     return text_of_clean_html(article.content or article.summary)
 
 
-def enrich_articles(ids: Iterable[int]) -> EnrichReport:
-    """Set language, section (when unknown) and entities of the given articles."""
+def enrich_articles(ids: Iterable[int], *, reclassify: bool = False) -> EnrichReport:
+    """Set language, section (when unknown) and entities of the given articles.
+
+    ``reclassify`` (after full text was extracted): classify again the articles whose
+    section the classifier chose from the feed's teaser, now that the text is whole.
+    Sections their feeds declared are never changed.
+    """
     wanted = list(ids)
     report = EnrichReport()
     if not wanted:
         return report
     sections = dict(Section.objects.values_list("slug", "id"))
     articles = Article.objects.filter(pk__in=wanted).select_related("publisher")
+    if reclassify:
+        articles = articles.prefetch_related("feeds")
+    slugs = {section_id: slug for slug, section_id in sections.items()}
     for article in articles.iterator(chunk_size=200):
         report.articles += 1
         try:
-            if _enrich(article, sections):
+            unknown = article.section_id is None or (
+                reclassify and not _declared(article, slugs.get(article.section_id, ""), slugs)
+            )
+            if _enrich(article, sections, classify=unknown):
                 report.classified += 1
         except Exception:
             # One article's failure (a bug, bad data) must not stop the others.
@@ -162,8 +177,9 @@ def enrich_articles(ids: Iterable[int]) -> EnrichReport:
     return report
 
 
-def _enrich(article: Article, sections: dict[str, int]) -> bool:
-    """Enrich one article; True when the classifier set its section."""
+def _enrich(article: Article, sections: dict[str, int], *, classify: bool) -> bool:
+    """Enrich one article (its section too when ``classify``); True when the classifier
+    set its section."""
     text = article_text(article)
     language = article.language
     changes: dict[str, object] = {}
@@ -172,10 +188,11 @@ def _enrich(article: Article, sections: dict[str, int]) -> bool:
     if language != article.language:
         changes["language"] = language[:16]
     classified = False
-    if article.section_id is None and sections:
-        found = classify_section(article.title, text)
+    if classify and sections:
+        found = classify_section(article.title, text, sections=sections.keys())
         if found is not None and found[0] in sections:
-            changes["section_id"] = sections[found[0]]
+            if sections[found[0]] != article.section_id:
+                changes["section_id"] = sections[found[0]]
             classified = True
     if changes:
         Article.objects.filter(pk=article.pk).update(**changes)
@@ -219,6 +236,9 @@ def declared_examples(limit: int = MAX_TRAINING_EXAMPLES) -> list[tuple[str, str
 
 
 def _declared(article: Article, slug: str, slugs: dict[int, str]) -> bool:
+    """Whether a feed of ``article`` declares its section ``slug`` (hint or categories)."""
+    if not slug:
+        return False
     hints = {slugs.get(feed.section_hint_id or 0) for feed in article.feeds.all()}
     if slug in hints:
         return True
@@ -246,9 +266,10 @@ def train_operator_model(
         return TrainingReport(len(examples), counts, "", reason)
     if SectionClassifier is None:
         return TrainingReport(len(examples), counts, "", "no section classifier installed")
-    model = SectionClassifier.train(examples)
+    about = {"trained_on": f"{len(examples)} articles of this Newsstand, sections from feeds"}
+    model = SectionClassifier.train(examples, about=about)
     path = operator_model_path()
-    _write_atomically(path, model.save())
+    _write_atomically(path, model.to_bytes())
     return TrainingReport(len(examples), counts, str(path))
 
 

@@ -311,7 +311,7 @@ def extract_pending(
         ):
             done.append(article.pk)
     if done:
-        enrich_articles(done)
+        enrich_articles(done, reclassify=True)
     return report
 
 
