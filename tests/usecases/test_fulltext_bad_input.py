@@ -104,3 +104,19 @@ def test_bad_pages_end_with_a_reason_and_the_good_page_is_extracted(
             FullTextState.FAILED if max_attempts == 1 else FullTextState.PENDING
         ), path
     assert ended == {path: BAD_PAGES[path][1] for path in paths[:-1]}
+
+
+def test_an_article_url_that_is_not_http_ends_with_a_reason(publisher, config):
+    publisher.routes["/good"] = Route(article_page(), content_type=HTML)
+    feed = make_feed(make_publisher(), publisher.url("/feed.xml"))
+    odd = make_article(feed, "ftp://files.example/story.txt", title="Odd link")
+    good = make_article(feed, publisher.url("/good"))
+    Article.objects.update(full_text_state=FullTextState.PENDING, full_text_next_at=NOW)
+    ft_config = FullTextConfig(policy=config.policy, max_attempts=1)
+    report = extract_pending(config=ft_config, now=NOW, robots=RobotsCache())
+    assert (report.extracted, report.failed) == (1, 1)
+    odd.refresh_from_db()
+    good.refresh_from_db()
+    assert odd.full_text_state == FullTextState.FAILED
+    assert odd.full_text_error.startswith("invalid_url: ")
+    assert good.full_text_state == FullTextState.DONE

@@ -40,6 +40,7 @@ from newsstand.core.errors import (
     FetchError,
     HTTPStatusError,
     InternalError,
+    InvalidURL,
     NewsstandError,
     NotHTML,
     RateLimited,
@@ -199,7 +200,9 @@ def robots_rules(
     rules: dict[str, RobotsRules] = {}
     missing: dict[str, str] = {}
     for url in urls:
-        key = robots_key(url)
+        key = _origin(url)
+        if not key:
+            continue
         cached = cache.get(key, now)
         if cached is not None:
             rules[key] = cached
@@ -215,8 +218,25 @@ def robots_rules(
     return rules
 
 
-def robots_verdict(url: str, rules: RobotsRules, *, user_agent: str) -> FetchError | None:
+def _origin(url: str) -> str:
+    """The robots.txt cache key of ``url``, "" when it is no http(s) URL."""
+    try:
+        return robots_key(url)
+    except ValueError:
+        return ""
+
+
+def robots_verdict(
+    url: str, rules: dict[str, RobotsRules], *, user_agent: str
+) -> FetchError | None:
     """``None`` when the page may be fetched, else the error that stops it."""
+    found = rules.get(_origin(url))
+    if found is None:
+        return InvalidURL(f"not an http(s) URL: {url[:200]!r}")
+    return _verdict(url, found, user_agent=user_agent)
+
+
+def _verdict(url: str, rules: RobotsRules, *, user_agent: str) -> FetchError | None:
     if rules.allows(url, user_agent=user_agent):
         return None
     if rules.retry_later:
@@ -295,9 +315,7 @@ def extract_pending(
     rules = robots_rules([a.url for a in articles], config=config, now=now, cache=robots)
     allowed: list[Article] = []
     for article in articles:
-        stop = robots_verdict(
-            article.url, rules[robots_key(article.url)], user_agent=config.policy.user_agent
-        )
+        stop = robots_verdict(article.url, rules, user_agent=config.policy.user_agent)
         if stop is None:
             allowed.append(article)
         else:
