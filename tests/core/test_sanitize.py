@@ -15,7 +15,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsstand.core.sanitize import IFRAME_HOSTS, escape_text, plain_text, sanitize_html
+from newsstand.core.sanitize import (
+    IFRAME_HOSTS,
+    UNICODE_SPACES,
+    _cleaner_for,
+    _is_inert_text,
+    collapse_whitespace,
+    collapsed_utf8,
+    escape_text,
+    plain_text,
+    sanitize_html,
+    text_of_clean_html,
+)
 
 FORBIDDEN_ELEMENTS = {
     "script", "style", "base", "meta", "form", "object", "embed", "input", "button",
@@ -213,3 +224,47 @@ def test_arbitrary_text_is_safe(source):
     output = sanitize_html(source)
     assert_safe(output)
     assert sanitize_html(output) == output
+
+
+def test_unicode_spaces_are_every_space_outside_ascii():
+    assert list(UNICODE_SPACES) == [c for c in map(chr, range(0x80, 0x110000)) if c.isspace()]
+
+
+_SPACES_AND_WORDS = st.text(
+    alphabet=st.sampled_from(
+        [*"ab é\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85", *UNICODE_SPACES, "\ud800", "\U0001f600"]
+    ),
+    max_size=300,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(_SPACES_AND_WORDS, st.text(max_size=300)))
+def test_collapse_whitespace_is_split_and_join(text):
+    expected = " ".join(text.split())
+    assert collapse_whitespace(text) == expected
+    assert collapsed_utf8(text) == expected.encode("utf-8", "surrogatepass")
+    long_text = text * 3 + "x" * 64  # past the short-text cut-off
+    assert collapse_whitespace(long_text) == " ".join(long_text.split())
+
+
+_TEXTISH = st.text(
+    alphabet=st.sampled_from([*"ab =\"'/;\t\n\r\x00\x0c\x7f<>&é\xa0\u2028\U0001f600", "\ud800"]),
+    max_size=40,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(_TEXTISH, st.text(max_size=100)))
+def test_text_without_markup_skips_nh3_only_when_nh3_would_return_it(text):
+    """The shortcut for text without markup gives what nh3 gives (and nh3 raises on
+    lone surrogates, so those never take the shortcut)."""
+    if not _is_inert_text(text):
+        return
+    assert str(_cleaner_for("https://news.example.com/", False).clean(text)) == text
+    assert sanitize_html(text, "https://news.example.com/") == text
+
+
+def test_text_of_clean_html_drops_tags_and_collapses():
+    html_text = sanitize_html("<p>One\u00a0two</p>\n<p>three &amp; <b>four</b></p>" + " " * 80)
+    assert text_of_clean_html(html_text) == "One two three & four"

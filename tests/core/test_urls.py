@@ -1,8 +1,15 @@
 """URL checks: scheme allow-list after WHATWG-style cleanup, canonical form."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from newsstand.core.urls import canonical_url, safe_url
+from newsstand.core.urls import (
+    _canonical_url_general,
+    _safe_url_general,
+    canonical_url,
+    safe_url,
+)
 
 
 @pytest.mark.parametrize(
@@ -72,3 +79,48 @@ def test_canonical_url_drops_credentials_and_refuses_other_schemes():
     assert canonical_url("https://user:pw@example.com/a") == "https://example.com/a"
     assert canonical_url("javascript:alert(1)") == ""
     assert canonical_url("/a", "https://example.com/feed") == "https://example.com/a"
+
+
+# The plain-URL shortcut must give exactly what the general path (cleanup, urljoin,
+# urlsplit) gives. URLs built from the characters that decide its shape: host letters,
+# ports in and out of range, credentials, brackets, spaces and controls, tracking names.
+_URL_PIECES = st.sampled_from(
+    [
+        *"aZ09.-:/?#@[]%&=_ \t\n\x00\x1f\x7fé\\",
+        *("utm_source=x", "fbclid=1", "id=4", "80", "443", "65535", "65536", "00443", ".."),
+        *("www.example.com", "UTM_Medium=y", "&&"),
+    ]
+)
+_URLS = st.one_of(
+    st.builds(
+        lambda start, pieces: start + "".join(pieces),
+        st.sampled_from(["http://", "https://", "HTTP://", "", "//", "/", " http://"]),
+        st.lists(_URL_PIECES, max_size=12),
+    ),
+    st.builds(
+        lambda scheme, host, port, pieces: f"{scheme}://{host}{port}{''.join(pieces)}",
+        st.sampled_from(["http", "https", "Https"]),
+        st.text(alphabet="aZ09.-", max_size=8),
+        st.sampled_from(["", ":", ":80", ":443", ":8080", ":65535", ":65536", ":00443", ":1x"]),
+        st.lists(_URL_PIECES, max_size=8),
+    ),
+)
+_BASES = st.sampled_from(["", "https://example.com/news/feed", "http://127.0.0.1:8080/f.rss"])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_URLS, _BASES)
+def test_plain_url_shortcut_agrees_with_the_general_path(url, base):
+    assert safe_url.__wrapped__(url, base) == _safe_url_general(url, base)
+    assert canonical_url.__wrapped__(url, base) == _canonical_url_general(url, base)
+
+
+def test_plain_url_shortcut_cases():
+    assert canonical_url("https://News.Example.com.:8443/a/b?c=1&utm_x=2#f") == (
+        "https://news.example.com:8443/a/b?c=1"
+    )
+    assert canonical_url("http://example.com:0080?b") == "http://example.com/?b"
+    # A host of dots only is left to the general path (which keeps its own answer).
+    assert canonical_url("http://...") == _canonical_url_general("http://...", "")
+    assert safe_url("https://example.com:65536/") == ""
+    assert safe_url("http://example.com:/x") == "http://example.com:/x"

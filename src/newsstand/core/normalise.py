@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from newsstand.core.entries import Content, Enclosure, EntryCandidate, ParsedEntry, ParsedFeed
-from newsstand.core.sanitize import escape_text, plain_text, sanitize_html, text_of_clean_html
+from newsstand.core.sanitize import (
+    collapse_whitespace,
+    collapsed_utf8,
+    escape_text,
+    plain_text,
+    sanitize_html,
+    text_of_clean_html,
+)
 from newsstand.core.urls import canonical_url, safe_url
 
 MAX_TITLE_CHARS = 1_000
@@ -25,13 +32,9 @@ MAX_RIGHTS_CHARS = 1_000
 _INPUT_SLACK = 2  # raw HTML beyond twice the cap is cut before sanitising
 
 
-def _collapse(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _title(entry: ParsedEntry) -> str:
     raw = entry.title
-    text = plain_text(raw) if entry.title_type == "html" else _collapse(raw)
+    text = plain_text(raw) if entry.title_type == "html" else collapse_whitespace(raw)
     return text[:MAX_TITLE_CHARS]
 
 
@@ -63,8 +66,7 @@ def _hash_text(content: Content | None, sanitised_html: str) -> str:
 
 def content_hash(title: str, text: str) -> str:
     """sha256 hex digest of the lower-cased, whitespace-collapsed title and text."""
-    normalised = _collapse(f"{title} {text}".lower())
-    return hashlib.sha256(normalised.encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha256(collapsed_utf8(f"{title} {text}".lower())).hexdigest()
 
 
 def _names(values: tuple[str, ...], limit: int) -> tuple[str, ...]:

@@ -141,7 +141,25 @@ def _cleaner(base_url: str, *, iframes: bool) -> nh3.Cleaner:
 
 @lru_cache(maxsize=512)
 def _cleaner_for(base_url: str, iframes: bool) -> nh3.Cleaner:
-    return _cleaner(base_url, iframes=iframes)
+    """The cleaner for a base URL as given (an unusable base gives one without a base)."""
+    return _cleaner(_usable_base(base_url) if base_url else "", iframes=iframes)
+
+
+def _is_inert_text(text: str) -> bool:
+    """Whether nh3 returns ``text`` unchanged under any allow-list: no markup, no character
+    reference, and none of the characters its HTML parser or serialiser rewrites (NUL, CR,
+    ``>``, U+00A0) or that cannot be encoded (lone surrogates, which make it raise)."""
+    if "<" in text or "&" in text or ">" in text or "\r" in text or "\x00" in text:
+        return False
+    if text.isascii():
+        return True
+    if "\xa0" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _may_reparse_differently(html_text: str) -> bool:
@@ -157,7 +175,10 @@ def _may_reparse_differently(html_text: str) -> bool:
 
 
 def _usable_base(base_url: str) -> str:
-    parts = urlsplit(base_url)
+    try:
+        parts = urlsplit(base_url)
+    except ValueError:  # a malformed base is no base
+        return ""
     if parts.scheme in ("http", "https") and parts.hostname:
         return base_url
     return ""
@@ -170,15 +191,16 @@ def sanitize_html(html_text: str, base_url: str = "") -> str:
     """
     if not html_text:
         return ""
-    base = _usable_base(base_url) if base_url else ""
+    if _is_inert_text(html_text):
+        return html_text  # what nh3 would return, without a parse
     # Only a plain lower-case "<iframe" can be kept; any other spelling is simply dropped.
     if "<iframe" not in html_text:
-        cleaner = _cleaner_for(base, False)
+        cleaner = _cleaner_for(base_url, False)
         once = str(cleaner.clean(html_text))
         # A second pass settles what re-parsing the first output would still change
         # (nested links, misnested formatting), so the result is a fixed point.
         return str(cleaner.clean(once)) if _may_reparse_differently(html_text) else once
-    cleaner = _cleaner_for(base, True)
+    cleaner = _cleaner_for(base_url, True)
     cleaned = _IFRAME_WITHOUT_SRC.sub("", str(cleaner.clean(html_text)))
     return _IFRAME_WITHOUT_SRC.sub("", str(cleaner.clean(cleaned)))
 
@@ -187,6 +209,35 @@ _TEXT_ONLY = nh3.Cleaner(tags=set(), attributes={}, clean_content_tags=set(_REMO
 
 
 _ANY_TAG = re.compile(r"<[^>]*>")
+# Every character that ``str.split()`` splits on: the ASCII ones as a byte table that turns
+# them into spaces, the others (all outside ASCII) listed (tests check the list is whole).
+_SPACES_TO_SPACE = bytes(0x20 if b < 0x80 and chr(b).isspace() else b for b in range(256))
+UNICODE_SPACES = "\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+UNICODE_SPACES += "\u2028\u2029\u202f\u205f\u3000"
+_SHORT = 64  # below this many characters str.split() is as quick
+
+
+def collapsed_utf8(text: str) -> bytes:
+    """The UTF-8 bytes (lone surrogates passed through) of ``" ".join(text.split())``.
+
+    Long text is collapsed as bytes (one translate, a few replaces) rather than split into a
+    string object per word, which costs several times more.
+    """
+    if len(text) < _SHORT or (
+        not text.isascii() and any(space in text for space in UNICODE_SPACES)
+    ):
+        return " ".join(text.split()).encode("utf-8", "surrogatepass")
+    data = text.encode("utf-8", "surrogatepass").translate(_SPACES_TO_SPACE)
+    while b"  " in data:
+        data = data.replace(b"  ", b" ")
+    return data.strip(b" ")
+
+
+def collapse_whitespace(text: str) -> str:
+    """``" ".join(text.split())``: runs of whitespace as one space, none at either end."""
+    if len(text) < _SHORT:
+        return " ".join(text.split())
+    return collapsed_utf8(text).decode("utf-8", "surrogatepass")
 
 
 def text_of_clean_html(html_text: str) -> str:
@@ -196,7 +247,7 @@ def text_of_clean_html(html_text: str) -> str:
         html_text = _ANY_TAG.sub(" ", html_text)
     if "&" in html_text:
         html_text = html.unescape(html_text)
-    return " ".join(html_text.split())
+    return collapse_whitespace(html_text)
 
 
 def plain_text(html_or_text: str) -> str:
@@ -206,7 +257,7 @@ def plain_text(html_or_text: str) -> str:
         text = html.unescape(_TEXT_ONLY.clean(text))
     elif "&" in text:
         text = html.unescape(text)
-    return " ".join(text.split())
+    return collapse_whitespace(text)
 
 
 def escape_text(text: str) -> str:

@@ -70,12 +70,33 @@ def _scheme_of(url: str) -> str:
     return head.lower()
 
 
+# An absolute http(s) URL that the general path below returns unchanged: a lower-case
+# scheme, a host of ASCII letters, digits, dots and hyphens, an optional port, and no
+# character at or below U+0020 anywhere (nothing for the pre-parse cleanup to strip or
+# remove). Nearly every URL in a real feed is of this shape; it needs no urlsplit.
+_PLAIN_HTTP_URL = re.compile(r"(https?)://([A-Za-z0-9.\-]+)(?::([0-9]{0,5}))?([/?#][^\x00-\x20]*)?")
+
+
+def _plain_http_url(url: str) -> re.Match[str] | None:
+    """The match of an absolute http(s) URL of the plain shape with a valid port, or None."""
+    plain = _PLAIN_HTTP_URL.fullmatch(url)
+    if plain is None or (plain[3] and int(plain[3]) > 65_535):
+        return None
+    return plain
+
+
 @lru_cache(maxsize=8192)
 def safe_url(url: str, base: str = "") -> str:
     """Return the absolute http(s) form of ``url`` (resolved against ``base``), or "".
 
     Never raises: malformed input gives "".
     """
+    if url and _plain_http_url(url) is not None:
+        return url
+    return _safe_url_general(url, base)
+
+
+def _safe_url_general(url: str, base: str) -> str:
     url = _clean(url or "")
     if not url:
         return ""
@@ -108,6 +129,10 @@ def _is_tracking(param: str) -> bool:
     return name in _TRACKING_PARAMS or name.startswith(_TRACKING_PREFIXES)
 
 
+def _without_tracking(query: str) -> str:
+    return "&".join(p for p in query.split("&") if p and not _is_tracking(p))
+
+
 @lru_cache(maxsize=8192)
 def canonical_url(url: str, base: str = "") -> str:
     """Return the canonical http(s) form of ``url``, or "" if it is not http(s).
@@ -116,6 +141,30 @@ def canonical_url(url: str, base: str = "") -> str:
     the default port and any credentials dropped; the path and the other parameters keep their order.
     Never raises.
     """
+    plain = _plain_http_url(url) if url else None
+    if plain is not None:
+        canonical = _canonical_of_plain(plain)
+        if canonical:
+            return canonical
+    return _canonical_url_general(url, base)
+
+
+def _canonical_of_plain(plain: re.Match[str]) -> str:
+    """The canonical form of a URL matched by ``_PLAIN_HTTP_URL``; "" when its host is
+    only dots (left to the general path)."""
+    scheme, host, port, rest = plain.groups()
+    host = host.lower().rstrip(".")
+    if not host:
+        return ""
+    if port and int(port) != _DEFAULT_PORTS[scheme]:
+        host = f"{host}:{int(port)}"
+    path, _, query = (rest or "").partition("#")[0].partition("?")
+    if query:
+        query = _without_tracking(query)
+    return f"{scheme}://{host}{path or '/'}?{query}" if query else f"{scheme}://{host}{path or '/'}"
+
+
+def _canonical_url_general(url: str, base: str) -> str:
     absolute = safe_url(url, base)
     if not absolute:
         return ""
@@ -128,5 +177,5 @@ def canonical_url(url: str, base: str = "") -> str:
     netloc = host if port is None or port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
     query = parts.query
     if query:
-        query = "&".join(p for p in query.split("&") if p and not _is_tracking(p))
+        query = _without_tracking(query)
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
