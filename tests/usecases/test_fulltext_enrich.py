@@ -47,6 +47,8 @@ def test_extracted_articles_get_their_entities(publisher, config):
         config=FullTextConfig(policy=config.policy), now=NOW, robots=RobotsCache()
     )
     assert report.extracted == 1
+    article.refresh_from_db()
+    assert article.enriched_at == NOW
     named = {
         (link.entity.kind, link.entity.name): link.mentions
         for link in ArticleEntity.objects.filter(article=article).select_related("entity")

@@ -22,10 +22,12 @@ import os
 import threading
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 from newsstand.articles.entities import store_mentions
 from newsstand.articles.models import Article
@@ -146,8 +148,12 @@ def article_text(article: Article) -> str:
     return text_of_clean_html(article.content or article.summary)
 
 
-def enrich_articles(ids: Iterable[int], *, reclassify: bool = False) -> EnrichReport:
-    """Set language, section (when unknown) and entities of the given articles.
+def enrich_articles(
+    ids: Iterable[int], *, reclassify: bool = False, now: datetime | None = None
+) -> EnrichReport:
+    """Set language, section (when unknown) and entities of the given articles, and their
+    ``enriched_at`` (also when an article's enrichment failed: the log has the reason, and
+    a failing article is not retried in a loop).
 
     ``reclassify`` (after full text was extracted): classify again the articles whose
     section the classifier chose from the feed's teaser, now that the text is whole.
@@ -157,6 +163,7 @@ def enrich_articles(ids: Iterable[int], *, reclassify: bool = False) -> EnrichRe
     report = EnrichReport()
     if not wanted:
         return report
+    now = now or timezone.now()
     sections = dict(Section.objects.values_list("slug", "id"))
     articles = Article.objects.filter(pk__in=wanted).select_related("publisher")
     if reclassify:
@@ -168,21 +175,22 @@ def enrich_articles(ids: Iterable[int], *, reclassify: bool = False) -> EnrichRe
             unknown = article.section_id is None or (
                 reclassify and not _declared(article, slugs.get(article.section_id, ""), slugs)
             )
-            if _enrich(article, sections, classify=unknown):
+            if _enrich(article, sections, classify=unknown, now=now):
                 report.classified += 1
         except Exception:
             # One article's failure (a bug, bad data) must not stop the others.
             log.exception("article %s: enrichment failed", article.pk)
+            Article.objects.filter(pk=article.pk).update(enriched_at=now)
             report.failed += 1
     return report
 
 
-def _enrich(article: Article, sections: dict[str, int], *, classify: bool) -> bool:
+def _enrich(article: Article, sections: dict[str, int], *, classify: bool, now: datetime) -> bool:
     """Enrich one article (its section too when ``classify``); True when the classifier
     set its section."""
     text = article_text(article)
     language = article.language
-    changes: dict[str, object] = {}
+    changes: dict[str, object] = {"enriched_at": now}
     hint = article.language or article.publisher.language
     language = language_of(article.title, text, hint=hint) or article.language
     if language != article.language:
@@ -194,8 +202,7 @@ def _enrich(article: Article, sections: dict[str, int], *, classify: bool) -> bo
             if sections[found[0]] != article.section_id:
                 changes["section_id"] = sections[found[0]]
             classified = True
-    if changes:
-        Article.objects.filter(pk=article.pk).update(**changes)
+    Article.objects.filter(pk=article.pk).update(**changes)
     store_mentions(article.pk, extract_entities(article.title, text, language=language))
     return classified
 

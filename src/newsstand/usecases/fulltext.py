@@ -329,7 +329,7 @@ def extract_pending(
         ):
             done.append(article.pk)
     if done:
-        enrich_articles(done, reclassify=True)
+        enrich_articles(done, reclassify=True, now=now)
     return report
 
 
