@@ -68,6 +68,14 @@ def test_url_fields_keep_only_http():
     )
 
 
+def test_enclosures_without_url_are_dropped_and_long_types_cut():
+    kept = Enclosure("https://cdn.example.com/a.mp3", "audio/mpeg", 7)
+    candidate = _norm(
+        enclosures=(Enclosure(""), kept, Enclosure("https://cdn.example.com/b.ogg", "x" * 300))
+    )
+    assert candidate.enclosures == (kept, Enclosure("https://cdn.example.com/b.ogg", "x" * 200))
+
+
 def test_text_titles_stay_literal_and_html_titles_are_stripped():
     assert _norm(title="Why <b> matters", title_type="text").title == "Why <b> matters"
     assert _norm(title="An <em>html</em> &amp; title", title_type="html").title == "An html & title"

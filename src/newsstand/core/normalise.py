@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from newsstand.core.entries import Content, Enclosure, EntryCandidate, ParsedEntry, ParsedFeed
 from newsstand.core.sanitize import (
@@ -69,6 +70,7 @@ def content_hash(title: str, text: str) -> str:
     return hashlib.sha256(collapsed_utf8(f"{title} {text}".lower())).hexdigest()
 
 
+@lru_cache(maxsize=4096)  # authors and categories repeat from entry to entry
 def _names(values: tuple[str, ...], limit: int) -> tuple[str, ...]:
     out: list[str] = []
     for value in values:
@@ -78,6 +80,11 @@ def _names(values: tuple[str, ...], limit: int) -> tuple[str, ...]:
             if len(out) == limit:
                 break
     return tuple(out)
+
+
+@lru_cache(maxsize=256)  # usually the feed's, the same for every entry
+def _rights(text: str) -> str:
+    return plain_text(text)[:MAX_RIGHTS_CHARS]
 
 
 def _clamp(moment: datetime | None, now: datetime) -> datetime | None:
@@ -90,7 +97,11 @@ def _enclosures(entry: ParsedEntry, base: str) -> tuple[Enclosure, ...]:
     kept = []
     for enclosure in entry.enclosures:
         url = safe_url(enclosure.url, base)
-        if url:
+        if not url:
+            continue
+        if url == enclosure.url and len(enclosure.type) <= 200:
+            kept.append(enclosure)  # already what it would become
+        else:
             kept.append(Enclosure(url, enclosure.type[:200], enclosure.length))
     return tuple(kept)
 
@@ -134,7 +145,7 @@ def normalise_entry(
         language=(entry.language or language)[:35],
         content_hash=digest,
         enclosures=_enclosures(entry, feed_url),
-        rights=plain_text(entry.rights or rights)[:MAX_RIGHTS_CHARS],
+        rights=_rights(entry.rights or rights),
     )
 
 
