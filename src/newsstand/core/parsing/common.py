@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from newsstand.core.entries import Content, ContentType, ParsedEntry
@@ -17,6 +18,7 @@ _HTML_TYPES = frozenset(
 _TEXT_TYPES = frozenset({"text", "text/plain", "plain"})
 
 
+@lru_cache(maxsize=256)
 def content_type_of(declared: str | None, *, default: ContentType = "html") -> ContentType:
     """Map a declared Atom/RSS/feedparser content type to ``html`` or ``text``."""
     if not declared:
@@ -40,6 +42,11 @@ def datetime_from_iso(value: object) -> datetime | None:
     """Parse an ISO 8601 string into an aware UTC datetime, or None."""
     if not isinstance(value, str) or not value:
         return None
+    return _datetime_from_iso(value)
+
+
+@lru_cache(maxsize=4096)  # entries share dates (published and updated, items of one hour)
+def _datetime_from_iso(value: str) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:

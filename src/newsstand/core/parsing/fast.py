@@ -56,9 +56,37 @@ def _synthesized(entry: dict[str, Any]) -> bool:
     content = entry.get("content")
     if not description or not content or len(description) > _ffp_main._SYNTH_DESCRIPTION_LEN:
         return False
+    if _starts_otherwise(description, content):
+        return False
     probe: dict[str, Any] = {"content": content}
     _ffp_main._synthesize_entry_description(probe)
     return bool(probe.get("description") == description)
+
+
+# The first word of HTML or text: leading whitespace and tags skipped, up to the next
+# whitespace or "<".
+_FIRST_WORD = re.compile(r"(?:\s|<[^>]+>)*([^\s<]+)")
+
+
+def _starts_otherwise(description: str, content: object) -> bool:
+    """Whether ``description`` cannot have been made from ``content``: a made-up description
+    is the content's text (tags replaced by spaces, references decoded, whitespace
+    collapsed) cut short, so it starts with the content's first word (copied as it is
+    when it holds no character reference), or is itself the start of that word. Saves
+    making one up to compare."""
+    if not isinstance(content, list) or not isinstance(content[0], dict):
+        return False
+    value = content[0].get("value")
+    if not isinstance(value, str):
+        return False
+    match = _FIRST_WORD.match(value)
+    if match is None or "&" in match[1]:
+        return False
+    word = match[1]
+    # Either may be cut short: the description at its length cap, the word where only
+    # the start of long content is read.
+    shorter = min(len(word), len(description))
+    return description[:shorter] != word[:shorter]
 
 
 def _content(entry: dict[str, Any], summary: Content | None) -> Content | None:
@@ -111,8 +139,12 @@ def _authors(entry: dict[str, Any]) -> tuple[str, ...]:
     if not authors:
         author = entry.get("author")
         authors = (author,) if isinstance(author, str) else ()
-    names = (author_name(a) for a in authors)
-    return tuple(dict.fromkeys(n for n in names if n))
+    names: list[str] = []
+    for author in authors:
+        name = author_name(author)
+        if name and name not in names:
+            names.append(name)
+    return tuple(names)
 
 
 def _entry(entry: dict[str, Any], plan: FastPlan) -> ParsedEntry:
