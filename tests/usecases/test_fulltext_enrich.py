@@ -84,3 +84,78 @@ def test_the_operator_model_learns_only_from_sections_the_feeds_declared(publish
         ("From the world feed", "world"),
     ]
     assert undeclared.title not in {title for title, _, _ in examples}
+
+
+# --- language and sections (need the classification helper's modules) ------------------
+
+SPORT = [
+    "The striker scored twice as the home team won the match in front of a full stadium",
+    "The coach praised the defence after a late goal gave the club the league title",
+    "The goalkeeper saved a penalty in the final minute and the fans celebrated the cup win",
+    "The midfielder was injured in training and will miss the derby against the champions",
+]
+BUSINESS = [
+    "Shares in the bank rose after profits beat forecasts and the dividend was raised",
+    "The company reported higher revenue as investors welcomed the merger with its rival",
+    "Inflation slowed and the central bank kept interest rates on hold for the quarter",
+    "The retailer cut its outlook as sales fell and the board announced job losses",
+]
+
+
+def _sectioned(feed, section, sentences, count):
+    for n in range(count):
+        text = f"{sentences[n % len(sentences)]}. {sentences[(n + 1) % len(sentences)]} ({n})."
+        article = make_article(feed, f"{feed.url}/{n}", title=f"{section.name} story {n}")
+        Article.objects.filter(pk=article.pk).update(section=section, summary=f"<p>{text}</p>")
+
+
+def test_the_operator_model_is_trained_saved_and_preferred(publisher, tmp_path, settings):
+    pytest.importorskip("newsstand.core.classify")
+    from newsstand.usecases.enrich import operator_model_path, train_operator_model
+
+    settings.DATA_DIR = tmp_path
+    owner = make_publisher()
+    sport, business = Section.objects.get(slug="sport"), Section.objects.get(slug="business")
+    feeds = {}
+    for section in (sport, business):
+        feed = make_feed(owner, publisher.url(f"/{section.slug}.xml"))
+        feed.section_hint = section
+        feed.save()
+        feeds[section.slug] = feed
+    _sectioned(feeds["sport"], sport, SPORT, 20)
+    too_few = train_operator_model()
+    assert too_few.saved == "" and "20 examples" in too_few.reason
+    _sectioned(feeds["business"], business, BUSINESS, 20)
+    report = train_operator_model(min_examples=40)
+    assert report.sections == {"sport": 20, "business": 20}
+    assert report.saved == str(operator_model_path()) and operator_model_path().exists()
+    plain = make_feed(owner, publisher.url("/all.xml"))
+    match = make_article(
+        plain,
+        publisher.url("/match"),
+        title="Late goal wins the derby",
+        summary="<p>The striker scored in the final minute and the fans celebrated.</p>",
+    )
+    results = make_article(
+        plain,
+        publisher.url("/results"),
+        title="Bank profits rise",
+        summary="<p>Shares rose after the bank reported higher profits and revenue.</p>",
+    )
+    enrich_articles([match.pk, results.pk])
+    assert Article.objects.get(pk=match.pk).section == sport
+    assert Article.objects.get(pk=results.pk).section == business
+
+
+def test_language_is_detected_with_the_feed_language_as_a_hint(publisher):
+    pytest.importorskip("newsstand.core.language")
+    feed = make_feed(make_publisher(), publisher.url("/feed.xml"))
+    german = make_article(
+        feed,
+        publisher.url("/de"),
+        title="Der Stadtrat stimmt für den Neubau der Hafenbrücke",
+        summary="<p>Der Stadtrat hat am Dienstag beschlossen, die alte Hafenbrücke neu zu bauen. "
+        "Die Arbeiten sollen im Frühjahr beginnen und drei Jahre dauern.</p>",
+    )
+    enrich_articles([german.pk])
+    assert Article.objects.get(pk=german.pk).language == "de"
