@@ -44,11 +44,11 @@ log = logging.getLogger(__name__)
 try:
     from newsstand.core.language import detect_language
 except ImportError:
-    detect_language = None  # type: ignore[assignment]
+    detect_language = None  # type: ignore[assignment, unused-ignore]
 try:
     from newsstand.core.classify import SectionClassifier
 except ImportError:
-    SectionClassifier = None  # type: ignore[assignment,misc]
+    SectionClassifier = None  # type: ignore[assignment, misc, unused-ignore]
 
 _reported: set[str] = set()
 
@@ -128,7 +128,7 @@ def classify_section(
         _missing("section classification")
         return None
     slug, probability = section_classifier().predict(title, text, sections=sections)
-    return (slug, probability) if slug else None
+    return (str(slug), float(probability)) if slug else None
 
 
 # --- enrichment ---------------------------------------------------------------------
@@ -140,7 +140,7 @@ def language_of(title: str, text: str, *, hint: str = "") -> str:
     if detect_language is None:
         _missing("language detection")
         return ""
-    return detect_language(f"{title}\n{text}", hint=hint)
+    return str(detect_language(f"{title}\n{text}", hint=hint))
 
 
 def article_text(article: Article) -> str:
