@@ -183,9 +183,17 @@ class UnknownEncoding(ExtractionError):
 
 
 class NotAnArticle(ExtractionError):
-    """The page holds no article (an empty shell, a wall or too little text)."""
+    """The page holds no article (an empty shell, a wall or too little text).
+
+    ``partial_text`` is what the extractor did read (a paywall's teaser, a consent
+    notice), for logs and benchmarks; it is not the article.
+    """
 
     code = "not_an_article"
+
+    def __init__(self, message: str = "", partial_text: str = "") -> None:
+        super().__init__(message)
+        self.partial_text = partial_text
 
 
 class TooLittleText(NotAnArticle):

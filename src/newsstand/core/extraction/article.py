@@ -8,10 +8,8 @@ and any app chrome, gets its figure captions back, and goes through ``sanitize_h
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
 from lxml import etree
 
@@ -19,16 +17,16 @@ from newsstand.core.errors import CookieWall, ExtractionError, ExtractorFailed, 
 from newsstand.core.extraction.blocks import fragment_html, fragment_text
 from newsstand.core.extraction.chrome import remove_chrome
 from newsstand.core.extraction.decode import decode_page
-from newsstand.core.extraction.engines import Candidate, Metadata, run_trafilatura
-from newsstand.core.extraction.figures import captions_of, restore_figures
+from newsstand.core.extraction.engines import Candidate, run_trafilatura
+from newsstand.core.extraction.figures import captions_of, insert_figures, restore_figures
+from newsstand.core.extraction.metadata import PageMetadata, page_metadata
 from newsstand.core.extraction.page import Page, parse_page
 from newsstand.core.extraction.select import choose_candidate
 from newsstand.core.extraction.walls import consent_text, refuse_short_page
 from newsstand.core.sanitize import sanitize_html
 from newsstand.core.urls import safe_url
 
-_DATE_FORMAT = "%Y-%m-%d"
-_AUTHOR_SEPARATORS = re.compile(r"\s*(?:;|\|)\s*")
+_NO_LATER_THAN = "2100-01-01"
 _LEADING_BLOCKS = ("h1", "h2")
 # What the extractor libraries raise on pages they cannot handle.
 _LIBRARY_FAILURES = (
@@ -52,23 +50,6 @@ class ExtractedArticle:
     extractor: str  # "trafilatura" | "readability"
 
 
-def _date_params(now: datetime | None) -> dict[str, Any]:
-    latest = now.strftime(_DATE_FORMAT) if now is not None else "2100-01-01"
-    return {"original_date": True, "extensive_search": True, "max_date": latest}
-
-
-def _published(value: str) -> datetime | None:
-    try:
-        return datetime.strptime(value, _DATE_FORMAT).replace(tzinfo=UTC) if value else None
-    except ValueError:
-        return None
-
-
-def _authors(value: str) -> tuple[str, ...]:
-    names = (" ".join(name.split()) for name in _AUTHOR_SEPARATORS.split(value))
-    return tuple(dict.fromkeys(name for name in names if name))
-
-
 def _same_words(left: str, right: str) -> bool:
     return left.split() == right.split() or left.casefold().split() == right.casefold().split()
 
@@ -82,7 +63,7 @@ def _drop_headline(fragment: etree._Element, title: str) -> None:
         fragment.remove(first)
 
 
-def _lead_image(metadata: Metadata, fragment: etree._Element, url: str) -> str:
+def _lead_image(metadata: PageMetadata, fragment: etree._Element, url: str) -> str:
     if metadata.image:
         image = safe_url(metadata.image, url)
         if image:
@@ -91,17 +72,20 @@ def _lead_image(metadata: Metadata, fragment: etree._Element, url: str) -> str:
     return safe_url(first.get("src") or "", url) if first is not None else ""
 
 
-def _finish(page: Page, candidate: Candidate, metadata: Metadata) -> ExtractedArticle:
+def _finish(page: Page, candidate: Candidate, metadata: PageMetadata) -> ExtractedArticle:
     fragment = candidate.body
     _drop_headline(fragment, metadata.title)
     remove_chrome(fragment)
     text = fragment_text(fragment)
     refuse_short_page(page.tree, text)
-    restore_figures(fragment, captions_of(page.tree, page.url))
+    if candidate.extractor == "trafilatura":
+        insert_figures(fragment, page.tree, page.url)
+    else:
+        restore_figures(fragment, captions_of(page.tree, page.url))
     return ExtractedArticle(
-        title=" ".join(metadata.title.split()),
-        authors=_authors(metadata.author),
-        published=_published(metadata.date),
+        title=metadata.title,
+        authors=metadata.authors,
+        published=metadata.published,
         text=text,
         html=sanitize_html(fragment_html(fragment), page.url),
         lead_image=_lead_image(metadata, fragment, page.url),
@@ -112,14 +96,15 @@ def _finish(page: Page, candidate: Candidate, metadata: Metadata) -> ExtractedAr
 
 
 def _extract(page: Page, now: datetime | None) -> ExtractedArticle:
-    first, metadata = run_trafilatura(page, date_params=_date_params(now))
-    candidate = choose_candidate(page, first)
+    latest = now.strftime("%Y-%m-%d") if now is not None else _NO_LATER_THAN
+    metadata = page_metadata(page.tree, url=page.url, latest=latest)
+    candidate = choose_candidate(page, run_trafilatura(page))
     if candidate is None:
         refuse_short_page(page.tree, "")
         raise NotAnArticle("no extractor found an article on the page")
     article = _finish(page, candidate, metadata)
     if consent_text(article.text, article.word_count):
-        raise CookieWall("the page is a cookie or consent notice")
+        raise CookieWall("the page is a cookie or consent notice", article.text)
     return article
 
 

@@ -82,16 +82,16 @@ def refuse_short_page(tree: etree._Element, text: str) -> None:
         return
     if words >= MIN_WORDS:
         if consent_text(text, words):
-            raise CookieWall("the page is a cookie or consent notice")
+            raise CookieWall("the page is a cookie or consent notice", text)
         if _PAYWALL.search(text) or _not_free(tree):
-            raise PaywallStub("the page is a paywall stub: the article is for subscribers")
+            raise PaywallStub("the page is a paywall stub: the article is for subscribers", text)
         return
     page_text = visible_text(tree)
     page_words = len(page_text.split())
     if page_words < MIN_WORDS and _SCRIPTS(tree):
-        raise ScriptShell("the page is a JavaScript shell: its text is drawn by scripts")
+        raise ScriptShell("the page is a JavaScript shell: its text is drawn by scripts", text)
     if page_words < COOKIE_WALL_WORDS and consent_markers(page_text) >= 2:
-        raise CookieWall("the page is a cookie or consent wall")
+        raise CookieWall("the page is a cookie or consent wall", text)
     if _PAYWALL.search(page_text) or _not_free(tree):
-        raise PaywallStub("the page is a paywall stub: the article is for subscribers")
-    raise TooLittleText(f"the page's main text has {words} words (fewer than {MIN_WORDS})")
+        raise PaywallStub("the page is a paywall stub: the article is for subscribers", text)
+    raise TooLittleText(f"the page's main text has {words} words (fewer than {MIN_WORDS})", text)
