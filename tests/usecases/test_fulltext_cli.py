@@ -25,7 +25,7 @@ def run(source: str, base_url: str | None = None) -> tuple[int, dict[str, object
 
 def test_a_file_is_extracted_with_its_links_resolved_against_the_base_url(tmp_path):
     page = tmp_path / "bridge.html"
-    page.write_bytes(article_page().replace(b"<p>Engineers", b'<p><a href="/more">Engineers</a>'))
+    page.write_bytes(article_page(image="/images/bridge.jpg"))
     code, article = run(str(page), "https://harbour.example/news/bridge")
     assert code == 0 and article is not None
     assert set(article) >= KEYS
@@ -34,7 +34,7 @@ def test_a_file_is_extracted_with_its_links_resolved_against_the_base_url(tmp_pa
     assert str(article["published"]).startswith("2026-02-14T")
     assert article["language"] == "en"
     assert PARAGRAPHS[3] in str(article["text"])
-    assert 'href="https://harbour.example/more"' in str(article["html"])
+    assert article["lead_image"] == "https://harbour.example/images/bridge.jpg"
     assert "Most read" not in str(article["text"])
 
 
