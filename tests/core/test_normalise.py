@@ -3,13 +3,18 @@
 import hashlib
 from datetime import UTC, datetime, timedelta
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from newsstand.core.entries import Content, Enclosure, ParsedEntry, ParsedFeed
 from newsstand.core.normalise import (
     MAX_CONTENT_CHARS,
     MAX_TITLE_CHARS,
+    content_hash,
     normalise_entries,
     normalise_entry,
 )
+from newsstand.core.sanitize import text_of_clean_html
 
 NOW = datetime(2024, 5, 1, 12, tzinfo=UTC)
 FEED_URL = "https://news.example.com/feeds/main.xml"
@@ -39,6 +44,46 @@ def test_content_hash_is_normalised_title_and_text():
     assert candidate.content_hash == expected
     same = _norm(title="big news", summary=Content("some   text", "text"))
     assert same.content_hash == expected
+
+
+def _hash_as_specified(entry: ParsedEntry, candidate) -> str:
+    """The content hash by its definition: the content's text (text as given, HTML as
+    sanitised), else the summary's, hashed with the title by ``content_hash``."""
+
+    def text_of(part, html_text):
+        if part is None:
+            return ""
+        return part.value if part.type == "text" else text_of_clean_html(html_text)
+
+    text = text_of(entry.content, candidate.content_html) or text_of(
+        entry.summary, candidate.summary_html
+    )
+    return content_hash(candidate.title, text)
+
+
+_WORDY = st.lists(
+    st.sampled_from([*"aZé<>&;/p b", " ", "\n", "\xa0", "\u2003", "&amp;", "<p>", "</b>"]),
+    max_size=40,
+).map("".join)
+_PARTS = st.one_of(st.none(), st.builds(Content, _WORDY, st.sampled_from(["html", "text"])))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(  # titles past the length cap, cut after a word or after a space
+        _WORDY,
+        st.builds(
+            lambda word, n: (word + " ") * n, st.sampled_from(["a", "ab"]), st.integers(330, 520)
+        ),
+    ),
+    st.sampled_from(["html", "text"]),
+    _PARTS,
+    _PARTS,
+)
+def test_content_hash_matches_its_definition(title, title_type, summary, content):
+    entry = ParsedEntry(title=title, title_type=title_type, summary=summary, content=content)
+    candidate = normalise_entry(entry, feed_url=FEED_URL, now=NOW)
+    assert candidate.content_hash == _hash_as_specified(entry, candidate)
 
 
 def test_missing_date_is_first_seen_and_future_dates_are_clamped():

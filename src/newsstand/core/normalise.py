@@ -57,17 +57,31 @@ def _html_of(content: Content | None, base_url: str) -> str:
     return _truncate_html(html, base_url) if len(html) > MAX_CONTENT_CHARS else html
 
 
-def _hash_text(content: Content | None, sanitised_html: str) -> str:
-    if content is None:
-        return ""
-    if content.type == "text":
-        return content.value
-    return text_of_clean_html(sanitised_html)
+def _hash_text(entry: ParsedEntry, summary_html: str, content_html: str) -> str:
+    """The text the content hash is made of, whitespace collapsed: the content's, or the
+    summary's where the content has none (a blank ``text`` content still counts)."""
+    for part, html_text in ((entry.content, content_html), (entry.summary, summary_html)):
+        if part is None or not part.value:
+            continue
+        if part.type == "text":
+            return collapse_whitespace(part.value)
+        text = text_of_clean_html(html_text)
+        if text:
+            return text
+    return ""
 
 
 def content_hash(title: str, text: str) -> str:
     """sha256 hex digest of the lower-cased, whitespace-collapsed title and text."""
     return hashlib.sha256(collapsed_utf8(f"{title} {text}".lower())).hexdigest()
+
+
+def _hash_of_collapsed(title: str, text: str) -> str:
+    """``content_hash`` of a title and a text that are already collapsed (the title perhaps
+    with one space left at its end by the length cap); lower-casing keeps them so."""
+    title = title.rstrip(" ")
+    joined = f"{title} {text}" if title and text else title or text
+    return hashlib.sha256(joined.lower().encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @lru_cache(maxsize=4096)  # authors and categories repeat from entry to entry
@@ -118,10 +132,7 @@ def normalise_entry(
     title = _title(entry)
     summary_html = _html_of(entry.summary, feed_url)
     content_html = _html_of(entry.content, feed_url)
-    digest = content_hash(
-        title,
-        _hash_text(entry.content, content_html) or _hash_text(entry.summary, summary_html),
-    )
+    digest = _hash_of_collapsed(title, _hash_text(entry, summary_html, content_html))
     if guid:
         identity = "guid:" + guid
     elif url:

@@ -209,12 +209,21 @@ _TEXT_ONLY = nh3.Cleaner(tags=set(), attributes={}, clean_content_tags=set(_REMO
 
 
 _ANY_TAG = re.compile(r"<[^>]*>")
-# Every character that ``str.split()`` splits on: the ASCII ones as a byte table that turns
-# them into spaces, the others (all outside ASCII) listed (tests check the list is whole).
-_SPACES_TO_SPACE = bytes(0x20 if b < 0x80 and chr(b).isspace() else b for b in range(256))
+# Every character that ``str.split()`` splits on: as byte tables that turn them into spaces
+# (one for UTF-8, where only ASCII bytes can be whole characters, one for Latin-1), and
+# those outside ASCII listed (tests check the list is whole).
+_UTF8_SPACES_TO_SPACE = bytes(0x20 if b < 0x80 and chr(b).isspace() else b for b in range(256))
+_LATIN1_SPACES_TO_SPACE = bytes(0x20 if chr(b).isspace() else b for b in range(256))
 UNICODE_SPACES = "\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
 UNICODE_SPACES += "\u2028\u2029\u202f\u205f\u3000"
 _SHORT = 64  # below this many characters str.split() is as quick
+
+
+def _collapsed_bytes(data: bytes, spaces_to_space: bytes) -> bytes:
+    data = data.translate(spaces_to_space)
+    while b"  " in data:
+        data = data.replace(b"  ", b" ")
+    return data.strip(b" ")
 
 
 def collapsed_utf8(text: str) -> bytes:
@@ -227,17 +236,18 @@ def collapsed_utf8(text: str) -> bytes:
         not text.isascii() and any(space in text for space in UNICODE_SPACES)
     ):
         return " ".join(text.split()).encode("utf-8", "surrogatepass")
-    data = text.encode("utf-8", "surrogatepass").translate(_SPACES_TO_SPACE)
-    while b"  " in data:
-        data = data.replace(b"  ", b" ")
-    return data.strip(b" ")
+    return _collapsed_bytes(text.encode("utf-8", "surrogatepass"), _UTF8_SPACES_TO_SPACE)
 
 
 def collapse_whitespace(text: str) -> str:
     """``" ".join(text.split())``: runs of whitespace as one space, none at either end."""
     if len(text) < _SHORT:
         return " ".join(text.split())
-    return collapsed_utf8(text).decode("utf-8", "surrogatepass")
+    try:
+        one_byte = text.encode("latin-1")  # every character below U+0100 (ASCII too)
+    except UnicodeEncodeError:
+        return collapsed_utf8(text).decode("utf-8", "surrogatepass")
+    return _collapsed_bytes(one_byte, _LATIN1_SPACES_TO_SPACE).decode("latin-1")
 
 
 def text_of_clean_html(html_text: str) -> str:
