@@ -9,7 +9,7 @@ import pytest
 
 from newsstand.articles.models import Article, ArticleEntity, FullTextState
 from newsstand.sources.models import Section
-from newsstand.usecases.enrich import declared_examples, enrich_articles
+from newsstand.usecases.enrich import declared_examples, enrich_articles, enrich_pending
 from newsstand.usecases.fulltext import FullTextConfig, RobotsCache, extract_pending
 
 from .fulltext_pages import article_page, make_article, make_feed, make_publisher
@@ -61,6 +61,19 @@ def test_extracted_articles_get_their_entities(publisher, config):
     enrich_articles([article.pk])
     again = ArticleEntity.objects.get(article=article, entity__name="Angela Merkel")
     assert again.mentions == named[("person", "Angela Merkel")]
+
+
+def test_enrich_pending_takes_the_articles_never_enriched(publisher):
+    feed = make_feed(make_publisher(), publisher.url("/feed.xml"))
+    done = make_article(feed, publisher.url("/done"), title="Already enriched")
+    Article.objects.filter(pk=done.pk).update(enriched_at=NOW)
+    fresh = [make_article(feed, publisher.url(f"/{n}"), title=f"New {n}") for n in range(3)]
+    report = enrich_pending(limit=2, now=NOW)
+    assert report.articles == 2
+    assert enrich_pending(now=NOW).articles == 1
+    assert enrich_pending(now=NOW).articles == 0
+    assert set(Article.objects.values_list("enriched_at", flat=True)) == {NOW}
+    assert len(fresh) == 3
 
 
 def test_the_operator_model_learns_only_from_sections_the_feeds_declared(publisher):

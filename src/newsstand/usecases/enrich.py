@@ -185,6 +185,22 @@ def enrich_articles(
     return report
 
 
+def enrich_pending(limit: int = 500, *, now: datetime | None = None) -> EnrichReport:
+    """Enrich up to ``limit`` articles never enriched (``enriched_at`` unset), oldest first.
+
+    The background step after a refresh. Articles waiting for full text are enriched from
+    their teaser now and again, section included, once their text is extracted. Two
+    workers running at once may enrich an article twice, which is harmless (the same
+    values are written, entity links are upserted).
+    """
+    ids = list(
+        Article.objects.filter(enriched_at__isnull=True)
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
+    return enrich_articles(ids, now=now)
+
+
 def _enrich(article: Article, sections: dict[str, int], *, classify: bool, now: datetime) -> bool:
     """Enrich one article (its section too when ``classify``); True when the classifier
     set its section."""
