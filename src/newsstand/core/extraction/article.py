@@ -15,13 +15,14 @@ from lxml import etree
 
 from newsstand.core.errors import CookieWall, ExtractionError, ExtractorFailed, NotAnArticle
 from newsstand.core.extraction.blocks import fragment_html, fragment_text
-from newsstand.core.extraction.chrome import remove_chrome
+from newsstand.core.extraction.chrome import link_texts, remove_chrome
 from newsstand.core.extraction.decode import decode_page
 from newsstand.core.extraction.engines import Candidate, run_trafilatura
 from newsstand.core.extraction.figures import captions_of, insert_figures, restore_figures
 from newsstand.core.extraction.metadata import PageMetadata, page_metadata
 from newsstand.core.extraction.page import Page, parse_page
 from newsstand.core.extraction.select import choose_candidate
+from newsstand.core.extraction.structure import restore_structure
 from newsstand.core.extraction.walls import consent_text, refuse_short_page
 from newsstand.core.sanitize import sanitize_html
 from newsstand.core.urls import safe_url
@@ -74,8 +75,9 @@ def _lead_image(metadata: PageMetadata, fragment: etree._Element, url: str) -> s
 
 def _finish(page: Page, candidate: Candidate, metadata: PageMetadata) -> ExtractedArticle:
     fragment = candidate.body
+    restore_structure(fragment, page.tree)
     _drop_headline(fragment, metadata.title)
-    remove_chrome(fragment)
+    remove_chrome(fragment, lambda: link_texts(page.tree))
     text = fragment_text(fragment)
     refuse_short_page(page.tree, text)
     if candidate.extractor == "trafilatura":

@@ -13,6 +13,7 @@ links that follows it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from lxml import etree
 
@@ -39,7 +40,7 @@ _CHROME_SENTENCES = [
     r"(enter|type) your e-?mail( address)?( here| below)?",
     r"(by (signing up|subscribing|clicking)|you agree to) [^.]{0,120}(terms|privacy)[^.]{0,60}",
     r"thanks? (you )?for (signing up|subscribing)",
-    r"(download|get|install|open|try) (the|our)( [\w'\u2019-]+){0,3} app( (now|today|for free|here))?",
+    r"(download|get|install|open|try) (the|our)( [\w'\u2019-]+){0,3} app( (now|today|for free|here))?( for [\w'\u2019 -]{1,40})?",
     r"(download|get it|available) on (the )?(app store|google play|play store)",
     r"read (it|this|more) in (the|our) app",
     r"follow us on [\w ,&]{1,60}",
@@ -90,12 +91,16 @@ def _text(element: etree._Element) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
-def _link_share(element: etree._Element) -> float:
-    text = len(_text(element))
+def _is_link(element: etree._Element, page_links: Callable[[], frozenset[str]]) -> bool:
+    """Whether ``element`` is a link: its own ``<a>`` or the text of one of the page's links.
+
+    Extractors may drop the ``<a>`` tags, so the page's link texts are the reference.
+    """
+    text = _text(element)
     if not text:
-        return 0.0
+        return False
     linked = sum(len(_text(link)) for link in element.iter("a"))
-    return linked / text
+    return linked >= 0.8 * len(text) or text.casefold() in page_links()
 
 
 def _drop(element: etree._Element) -> None:
@@ -112,19 +117,39 @@ def _drop(element: etree._Element) -> None:
     parent.remove(element)
 
 
-def _drop_link_list_after(heading: etree._Element) -> None:
+def _drop_link_list_after(
+    heading: etree._Element, page_links: Callable[[], frozenset[str]]
+) -> None:
     """Drop the lists or link-only blocks that follow a link-list heading."""
     sibling = heading.getnext()
     while sibling is not None and isinstance(sibling.tag, str):
-        if sibling.tag in _HEADINGS or _link_share(sibling) < 0.8:
+        if sibling.tag in _HEADINGS:
+            return
+        if sibling.tag in ("ul", "ol"):
+            items = [item for item in sibling if isinstance(item.tag, str)]
+            if not items or not all(_is_link(item, page_links) for item in items):
+                return
+        elif not _is_link(sibling, page_links):
             return
         following = sibling.getnext()
         _drop(sibling)
         sibling = following
 
 
-def remove_chrome(fragment: etree._Element) -> int:
-    """Remove chrome blocks from ``fragment`` in place; return how many were removed."""
+def link_texts(tree: etree._Element) -> frozenset[str]:
+    """The case-folded texts of the page's links of three words or more."""
+    texts = (_text(link).casefold() for link in tree.iter("a"))
+    return frozenset(text for text in texts if len(text.split()) >= 3)
+
+
+def remove_chrome(
+    fragment: etree._Element, page_links: Callable[[], frozenset[str]] = frozenset
+) -> int:
+    """Remove chrome blocks from ``fragment`` in place; return how many were removed.
+
+    ``page_links`` gives the page's link texts (see ``link_texts``) when a link-list
+    heading is found, to recognise the links after it.
+    """
     removed = 0
     for element in list(fragment.iter()):
         if element is fragment or not isinstance(element.tag, str):
@@ -135,7 +160,7 @@ def remove_chrome(fragment: etree._Element) -> int:
         if not is_chrome_text(text):
             continue
         if element.tag not in ("ul", "ol", "li") and _LINK_LIST_HEADINGS.search(text):
-            _drop_link_list_after(element)
+            _drop_link_list_after(element, page_links)
         _drop(element)
         removed += 1
     return removed
