@@ -1,30 +1,59 @@
-"""The scheduler's tick: enqueue enough refresh tasks for the feeds that are due."""
+"""The scheduler's tick: enqueue enough tasks to cover the work that is due.
+
+Work is counted in the database (due feeds, due teaser articles, articles not yet
+enriched) and covered by batch tasks, minus those already queued, so a tick that finds
+the queue full enqueues nothing.
+"""
 
 from __future__ import annotations
 
 import math
 from datetime import datetime
+from typing import Any
 
 from django.utils import timezone
-from django_tasks.base import TaskResultStatus
+from django_tasks.base import Task, TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from newsstand.sources.claims import pending_count
+from newsstand.articles.claims import pending_count as due_article_count
+from newsstand.articles.models import Article
+from newsstand.sources.claims import pending_count as due_feed_count
 from newsstand.usecases.config import RefreshConfig
-from newsstand.usecases.tasks import refresh_due_feeds
+from newsstand.usecases.fulltext import FullTextConfig
+from newsstand.usecases.tasks import (
+    ENRICH_BATCH,
+    enrich_new_articles,
+    extract_pending_articles,
+    refresh_due_feeds,
+)
 
 
-def _queued_refreshes() -> int:
-    path = f"{refresh_due_feeds.func.__module__}.{refresh_due_feeds.func.__qualname__}"
+def _queued(task: Task[Any, Any]) -> int:
+    path = f"{task.func.__module__}.{task.func.__qualname__}"
     return DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=path).count()
 
 
-def schedule_tick(*, now: datetime | None = None, config: RefreshConfig | None = None) -> int:
-    """Enqueue refresh tasks for due feeds not yet covered by queued tasks; returns how many."""
-    config = config or RefreshConfig.from_settings()
-    due = pending_count(now or timezone.now())
-    wanted = math.ceil(due / config.batch)
-    missing = max(0, wanted - _queued_refreshes())
+def _top_up(task: Task[Any, Any], *, due: int, batch: int) -> int:
+    missing = max(0, math.ceil(due / batch) - _queued(task))
     for _ in range(missing):
-        refresh_due_feeds.enqueue()
+        task.enqueue()
     return missing
+
+
+def schedule_tick(*, now: datetime | None = None, config: RefreshConfig | None = None) -> int:
+    """Enqueue the tasks the due work needs; returns how many were enqueued."""
+    now = now or timezone.now()
+    config = config or RefreshConfig.from_settings()
+    return (
+        _top_up(refresh_due_feeds, due=due_feed_count(now), batch=config.batch)
+        + _top_up(
+            extract_pending_articles,
+            due=due_article_count(now),
+            batch=FullTextConfig.from_settings().batch,
+        )
+        + _top_up(
+            enrich_new_articles,
+            due=Article.objects.filter(enriched_at__isnull=True).count(),
+            batch=ENRICH_BATCH,
+        )
+    )

@@ -1,19 +1,25 @@
 """Background work, declared with Django's tasks API (the django-tasks backport).
 
-The scheduler enqueues ``refresh_due_feeds``; any worker, in any process or machine,
-runs it. A task claims its feeds itself (see newsstand.sources.claims), so two tasks
-running at once never fetch the same feed.
+The scheduler enqueues these; any worker, in any process or machine, runs them. Each task
+claims its own work (feeds or articles, with leases), so two tasks running at once never
+fetch the same feed or page.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django_tasks import task
 
+from newsstand.usecases.enrich import enrich_pending
+from newsstand.usecases.fulltext import extract_pending
 from newsstand.usecases.refresh import RefreshReport, refresh_feeds
 
 FETCH_QUEUE = "fetch"
+FULLTEXT_QUEUE = "fulltext"
+ENRICH_QUEUE = "enrich"
+ENRICH_BATCH = 500  # articles one enrichment task takes
 
 
 def _summary(report: RefreshReport) -> dict[str, Any]:
@@ -37,3 +43,16 @@ def refresh_due_feeds() -> dict[str, Any]:
 def refresh_listed_feeds(feed_ids: list[int]) -> dict[str, Any]:
     """Fetch the given feeds now, due or not (the admin's "refresh now")."""
     return _summary(refresh_feeds(feed_ids))
+
+
+@task(queue_name=FULLTEXT_QUEUE)
+def extract_pending_articles() -> dict[str, Any]:
+    """Fetch and extract the full text of one batch of due teaser articles."""
+    report = extract_pending()
+    return {**dataclasses.asdict(report), "errors": dict(report.errors)}
+
+
+@task(queue_name=ENRICH_QUEUE)
+def enrich_new_articles() -> dict[str, Any]:
+    """Language, section and entities of one batch of articles not yet enriched."""
+    return dataclasses.asdict(enrich_pending(ENRICH_BATCH))
