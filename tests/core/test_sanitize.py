@@ -268,3 +268,21 @@ def test_text_without_markup_skips_nh3_only_when_nh3_would_return_it(text):
 def test_text_of_clean_html_drops_tags_and_collapses():
     html_text = sanitize_html("<p>One\u00a0two</p>\n<p>three &amp; <b>four</b></p>" + " " * 80)
     assert text_of_clean_html(html_text) == "One two three & four"
+
+
+_MARKUP_PIECES = st.lists(
+    st.sampled_from(["<p>", "</p>", "<br>", "<", ">", "a", "b c", " ", "\n", "&amp;", "&nbsp;"]),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MARKUP_PIECES)
+def test_text_of_clean_html_is_its_definition(html_text):
+    """Tags (``<`` to the next ``>``) become spaces, then references are decoded and
+    whitespace collapsed."""
+    expected = " ".join(html.unescape(re.sub(r"<[^>]*>", " ", html_text)).split())
+    assert text_of_clean_html(html_text) == expected
+    assert text_of_clean_html(html_text + "x" * 70) == " ".join(
+        html.unescape(re.sub(r"<[^>]*>", " ", html_text + "x" * 70)).split()
+    )

@@ -208,7 +208,10 @@ def sanitize_html(html_text: str, base_url: str = "") -> str:
 _TEXT_ONLY = nh3.Cleaner(tags=set(), attributes={}, clean_content_tags=set(_REMOVED_WITH_CONTENT))
 
 
-_ANY_TAG = re.compile(r"<[^>]*>")
+# Tags, a run of adjacent ones at a time: each run becomes one space, which collapses to the
+# same text as a space per tag but leaves fewer double spaces to collapse.
+# (Written to start with "<", which the regex engine searches for quickly.)
+_TAG_RUN = re.compile(r"<[^>]*+>(?:<[^>]*+>)*+")
 # Every character that ``str.split()`` splits on: as byte tables that turn them into spaces
 # (one for UTF-8, where only ASCII bytes can be whole characters, one for Latin-1), and
 # those outside ASCII listed (tests check the list is whole).
@@ -254,7 +257,7 @@ def text_of_clean_html(html_text: str) -> str:
     """Quick text of HTML this module produced (no script/style left): tags dropped, entities
     decoded, whitespace collapsed. Not for untrusted HTML: use ``plain_text`` for that."""
     if "<" in html_text:
-        html_text = _ANY_TAG.sub(" ", html_text)
+        html_text = _TAG_RUN.sub(" ", html_text)
     if "&" in html_text:
         html_text = html.unescape(html_text)
     return collapse_whitespace(html_text)

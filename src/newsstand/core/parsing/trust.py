@@ -86,7 +86,9 @@ def count_tags(view: bytes, name: bytes) -> int:
 def _undeclared_prefix_pattern(declared: frozenset[bytes]) -> re.Pattern[bytes]:
     """A pattern for a prefixed tag whose prefix is not among ``declared``."""
     known = b"|".join(re.escape(p) for p in sorted(declared, key=len, reverse=True))
-    return re.compile(rb"</?(?!(?:" + known + rb"):)[A-Za-z_][\w.\-]*:[A-Za-z_]")
+    # The name is read once (possessively) and the known prefixes tried only on prefixed
+    # names: most tags have none, and trying every prefix at every "<" is what costs.
+    return re.compile(rb"</?(?=[A-Za-z_][\w.\-]*+:[A-Za-z_])(?!(?:" + known + rb"):)")
 
 
 def _namespaces_ok(view: bytes, root_local: bytes) -> bool:
@@ -119,6 +121,8 @@ def _encoding_ok(sniffed: Sniffed, data: bytes, content_type: str) -> bool:
     charset = _CHARSET.search(content_type)
     if charset and charset.group(1).lower().encode() not in _UTF8_NAMES:
         return False
+    if sniffed.view.isascii():
+        return True
     try:
         sniffed.view.decode("utf-8")
     except UnicodeDecodeError:
@@ -137,7 +141,7 @@ def _atom_types(view: bytes) -> tuple[ContentType, ContentType] | None:
     """The one declared type of entry titles and summaries, or None if mixed/xhtml."""
     seen: dict[bytes, set[bytes]] = {b"title": set(), b"summary": set(), b"subtitle": set()}
     first_entry = view.find(b"<entry")
-    for name, attrs in _TYPED.findall(view, max(first_entry, 0)):
+    for name, attrs in set(_TYPED.findall(view, max(first_entry, 0))):
         match = _TYPE_ATTR.search(attrs)
         seen[name].add(match.group(1).lower() if match else b"text")
     for kinds in seen.values():
