@@ -27,6 +27,8 @@ COMMANDS: dict[str, str] = {
     "import-opml": "subscribe to the feeds of an OPML file or URL (--default: the curated list)",
     "export-opml": "write every subscription as OPML",
     "refresh": "fetch due feeds (or --feed ID ...) now and print what happened",
+    "extract": "extract the article of a page file or URL and print it as JSON",
+    "classify": "read JSON lines {id, title, text}; write {id, section, language} lines",
 }
 
 
@@ -51,6 +53,12 @@ def _parser() -> argparse.ArgumentParser:
             cmd.add_argument("--feed", type=int, action="append", help="feed id (repeatable)")
         if name == "demo":
             cmd.add_argument("--speed", type=float, default=None, help="demo clock speed-up")
+            cmd.add_argument(
+                "--pages", default=None, help="also serve a folder of saved article pages"
+            )
+        if name == "extract":
+            cmd.add_argument("source", help="an HTML file or an http(s) URL")
+            cmd.add_argument("--url", default=None, help="the page's own URL (for a file)")
     return parser
 
 

@@ -215,11 +215,23 @@ def refresh(args: argparse.Namespace) -> int:
     return 0
 
 
+def extract(args: argparse.Namespace) -> int:
+    from newsstand.usecases.extract_cli import extract_command
+
+    return extract_command(args.source, args.url, sys.stdout)
+
+
+def classify(args: argparse.Namespace) -> int:
+    from newsstand.usecases.classify_cli import classify_lines
+
+    return classify_lines(sys.stdin, sys.stdout)
+
+
 def demo(args: argparse.Namespace) -> int:
     from newsstand.demo.launch import start_demo
 
     migrate()
-    start_demo(speed=args.speed)
+    start_demo(speed=args.speed, pages=args.pages)
     start_background(settings.NEWSSTAND.worker_threads)
     serve_web(*_bind(args))
     return 0

@@ -26,12 +26,17 @@ def prepare_demo_environment(args: argparse.Namespace) -> None:
     os.environ["NEWSSTAND_ALLOW_NETWORKS"] = f"{DEMO_HOST}/32"
 
 
-def start_demo(*, speed: float | None = None) -> str:
-    """Start the publisher server in a thread and subscribe to its feeds; returns its URL."""
+def start_demo(*, speed: float | None = None, pages: str | None = None) -> str:
+    """Start the publisher server in a thread and subscribe to its feeds; returns its URL.
+
+    ``pages``: a folder of saved article pages served as one more publisher (development).
+    """
     from newsstand.demo.publisher_server import run_publisher_server_in_thread
     from newsstand.usecases.subscribe import import_opml_url
 
-    options = {} if speed is None else {"speed": speed}
+    options: dict[str, object] = {} if speed is None else {"speed": speed}
+    if pages:
+        options["pages_dir"] = pages
     server = run_publisher_server_in_thread(host=DEMO_HOST, port=0, **options)
     report = import_opml_url(server.opml_url)
     print(
