@@ -17,7 +17,7 @@ from newsstand.core.errors import CookieWall, ExtractionError, ExtractorFailed, 
 from newsstand.core.extraction.blocks import fragment_html, fragment_text
 from newsstand.core.extraction.chrome import link_texts, remove_chrome
 from newsstand.core.extraction.decode import decode_page
-from newsstand.core.extraction.engines import Candidate, run_trafilatura
+from newsstand.core.extraction.engines import LIBRARY_FAILURES, Candidate, run_trafilatura
 from newsstand.core.extraction.figures import captions_of, insert_figures, restore_figures
 from newsstand.core.extraction.metadata import PageMetadata, page_metadata
 from newsstand.core.extraction.page import Page, parse_page
@@ -29,11 +29,6 @@ from newsstand.core.urls import safe_url
 
 _NO_LATER_THAN = "2100-01-01"
 _LEADING_BLOCKS = ("h1", "h2")
-# What the extractor libraries raise on pages they cannot handle.
-_LIBRARY_FAILURES = (
-    ValueError, TypeError, AttributeError, KeyError, IndexError, LookupError,
-    UnicodeError, RecursionError, etree.LxmlError,
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -126,5 +121,5 @@ def extract_article(
         return _extract(parsed, now)
     except ExtractionError:
         raise
-    except _LIBRARY_FAILURES as exc:
+    except LIBRARY_FAILURES as exc:
         raise ExtractorFailed(f"extraction failed: {exc!r}") from exc

@@ -28,6 +28,11 @@ for _name in ("trafilatura", "readability", "readability.readability", "htmldate
 
 
 _DISPLAY_NONE = REGEXES["displayNoneRe"]
+# What the extractor libraries raise on pages they cannot handle (lxml asserts on some).
+LIBRARY_FAILURES = (
+    ValueError, TypeError, AttributeError, KeyError, IndexError, LookupError,
+    UnicodeError, RecursionError, AssertionError, etree.LxmlError,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -92,8 +97,8 @@ def run_readability(page: Page) -> Candidate | None:
     """Extract with readability-lxml; ``None`` when it finds nothing."""
     try:
         summary = _Readability(copy.deepcopy(page.tree)).summary(html_partial=True)
-    except (ValueError, TypeError, etree.LxmlError):
-        return None
+    except LIBRARY_FAILURES:
+        return None  # trafilatura's reading stands
     if not summary or not summary.strip():
         return None
     body = html.fragment_fromstring(summary, create_parent="div")

@@ -16,9 +16,12 @@ trafilatura's in two cases only:
 
 - readability's text lies within trafilatura's (``CONTAINED`` of its 4-grams are there)
   and trafilatura has between a quarter and four fifths more (``EXCESS_LOW``..``EXCESS_HIGH``
-  of trafilatura's 4-grams are in readability's): trafilatura took the article plus page
-  furniture, readability the article. When trafilatura has far more than that,
-  readability has usually kept one section of a long page, and trafilatura stays.
+  of trafilatura's 4-grams are in readability's), and that surplus lies before or after
+  the text both kept, not between its lines (at most ``INNER_SURPLUS`` of trafilatura's
+  words): trafilatura took the article plus page furniture, readability the article.
+  Surplus between shared lines is embedded posts, quotes or tables that readability
+  drops. When trafilatura has far more than that, readability has usually kept one
+  section of a long page, and trafilatura stays.
 - trafilatura's text lies within readability's and readability has at least twice as
   much (``HALF`` or less of readability's 4-grams are in trafilatura's): trafilatura
   missed part of the article.
@@ -45,6 +48,7 @@ EXCESS_LOW = 0.55
 EXCESS_HIGH = 0.8
 TRF_CONTAINED = 0.95
 HALF = 0.5
+INNER_SURPLUS = 0.05
 
 _WORD = re.compile(r"\w+")
 _PARAGRAPH_TEXT = etree.XPath("//p//text()")
@@ -83,8 +87,25 @@ def choose(first_text: str, second_text: str) -> bool:
     shared = len(first & second)
     first_in_second, second_in_first = shared / len(first), shared / len(second)
     if second_in_first >= CONTAINED and EXCESS_LOW <= first_in_second <= EXCESS_HIGH:
-        return True
+        return _inner_surplus(first_text, second) <= INNER_SURPLUS
     return first_in_second >= TRF_CONTAINED and second_in_first <= HALF
+
+
+def _inner_surplus(text: str, other: set[tuple[str, ...]]) -> float:
+    """Share of ``text``'s words in lines missing from ``other`` that sit between lines
+    present in it (an embedded post or quote, not a header or a footer)."""
+    lines = []
+    for line in text.split("\n"):
+        words = len(line.split())
+        if words:
+            shingles = _shingles(line)
+            shared = len(shingles & other) >= 0.5 * len(shingles) if shingles else False
+            lines.append((shared, words))
+    kept = [i for i, (shared, _) in enumerate(lines) if shared]
+    if not kept:
+        return 0.0
+    inner = sum(words for i, (shared, words) in enumerate(lines[kept[0] : kept[-1]]) if not shared)
+    return inner / sum(words for _, words in lines)
 
 
 def choose_candidate(page: Page, first: Candidate | None) -> Candidate | None:

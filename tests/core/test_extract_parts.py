@@ -1,0 +1,236 @@
+"""The parts of extraction: the teaser decision, chrome removal, the second-opinion rule,
+metadata, figures and restored structure."""
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from lxml import etree, html
+
+from newsstand.core.extract import TEASER_WORDS, extract_article, needs_full_text
+from newsstand.core.extraction.blocks import fragment_text
+from newsstand.core.extraction.chrome import is_chrome_text, remove_chrome
+from newsstand.core.extraction.figures import insert_figures
+from newsstand.core.extraction.metadata import page_metadata
+from newsstand.core.extraction.select import choose
+from newsstand.core.extraction.structure import restore_structure
+
+SENTENCE = "The committee met on Thursday to review the harbour plans in detail. "
+LONG = "<p>" + " ".join(["word"] * (TEASER_WORDS + 20)) + "</p>"
+
+
+# --- needs_full_text -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["always", "never"])
+def test_fixed_modes(mode):
+    assert needs_full_text(mode=mode, summary_html="", content_html=LONG) is (mode == "always")
+
+
+def test_auto_fetches_a_short_teaser():
+    assert needs_full_text(mode="auto", summary_html="<p>Ten words of teaser.</p>", content_html="")
+
+
+def test_auto_keeps_a_full_feed_text():
+    assert not needs_full_text(mode="auto", summary_html="<p>Teaser.</p>", content_html=LONG)
+
+
+@pytest.mark.parametrize(
+    "ending",
+    ["Read more", "Continue reading →", "[…]", "[...]", "…", "Read the full story", "Keep reading"],
+)
+def test_auto_fetches_a_long_text_that_ends_with_read_more(ending):
+    content = LONG.replace("</p>", f" {ending}</p>")
+    assert needs_full_text(mode="auto", summary_html="", content_html=content)
+
+
+def test_auto_uses_the_longer_of_summary_and_content():
+    assert not needs_full_text(mode="auto", summary_html=LONG, content_html="<p>Short.</p>")
+
+
+# --- chrome ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Get all your news in one place",
+        "Sign up to read this article",
+        "Already a member? Sign in here",
+        "Related Stories",
+        "Top stories right now",
+        "Download the app",
+        "Sign up for our free Morning Briefing newsletter",
+        "Get all your news in one place. Download the app.",
+        "Newsletter | Subscribe",
+        "Download the Newsfold app for breaking news alerts",
+        "Advertisement",
+        "Story continues below advertisement",
+    ],
+)
+def test_chrome_sentences(text):
+    assert is_chrome_text(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What's new",
+        "The background",
+        "Contact the reporter at jane@example.org.",
+        "The council said residents could download the app from the city's website.",
+        "Readers who signed up for the newsletter in 2019 were told their data had leaked.",
+        "Top officials met on Monday.",
+        "",
+    ],
+)
+def test_prose_is_not_chrome(text):
+    assert not is_chrome_text(text)
+
+
+def test_remove_chrome_drops_a_related_list_and_keeps_the_rest():
+    fragment = html.fragment_fromstring(
+        "<div><p>First paragraph of the story.</p><h3>Related Stories</h3>"
+        "<ul><li><a href='/1'>Other story one here</a></li><li><a href='/2'>Other story two</a></li></ul>"
+        "<p>Top stories right now</p><p>Second paragraph of the story.</p></div>"
+    )
+    assert remove_chrome(fragment) == 2
+    assert (
+        fragment_text(fragment) == "First paragraph of the story.\nSecond paragraph of the story."
+    )
+
+
+def test_remove_chrome_recognises_links_by_the_page_link_texts():
+    fragment = html.fragment_fromstring(
+        "<div><p>Story text.</p><p><strong>Related Stories</strong></p>"
+        "<p>Ferry car park closes for works</p><p>Story goes on here.</p></div>"
+    )
+    remove_chrome(fragment, lambda: frozenset({"ferry car park closes for works"}))
+    assert fragment_text(fragment) == "Story text.\nStory goes on here."
+
+
+# --- second opinion --------------------------------------------------------------------
+
+
+def _text(n: int, offset: int = 0) -> str:
+    return " ".join(f"w{i}" for i in range(offset, offset + n))
+
+
+def test_choose_readability_when_trafilatura_adds_furniture():
+    article = _text(400)
+    assert choose(article + " " + _text(150, 10_000), article)
+
+
+def test_keep_trafilatura_when_readability_kept_one_section():
+    article = _text(1000)
+    assert not choose(article, _text(300))
+
+
+def test_choose_readability_when_trafilatura_missed_half():
+    article = _text(900)
+    assert choose(_text(300), article)
+
+
+def test_keep_trafilatura_when_they_agree_or_differ_entirely():
+    assert not choose(_text(500), _text(505))
+    assert not choose(_text(500), _text(500, 10_000))
+    assert choose("", _text(100))
+    assert not choose(_text(100), "")
+
+
+# --- metadata --------------------------------------------------------------------------
+
+
+def _tree(markup: str) -> etree._Element:
+    return html.document_fromstring(markup)
+
+
+def test_json_ld_article_metadata():
+    tree = _tree(
+        '<html><head><script type="application/ld+json">{"@graph": [{"@type": "WebSite"},'
+        '{"@type": ["NewsArticle"], "headline": "Bridge reopens", "author": [{"name": "A. Writer"},'
+        '{"name": "B. Writer"}], "datePublished": "2025-01-02T03:04:05+01:00",'
+        '"image": ["https://img.example/1.jpg"]}]}</script></head><body><p>x</p></body></html>'
+    )
+    meta = page_metadata(tree, url="https://n.example/a", latest="2100-01-01")
+    assert meta.title == "Bridge reopens"
+    assert meta.authors == ("A. Writer", "B. Writer")
+    assert meta.published == datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=1)))
+    assert meta.image == "https://img.example/1.jpg"
+
+
+def test_meta_tag_and_byline_metadata():
+    tree = _tree(
+        "<html><head><title>Bridge reopens | The Paper</title>"
+        '<meta property="og:image" content="/lead.jpg"></head><body>'
+        '<h1>Bridge reopens</h1><p class="byline">By TOM KRISHER and Ana Lima</p>'
+        '<time datetime="2024-11-30">30 Nov</time><p>x</p></body></html>'
+    )
+    meta = page_metadata(tree, url="https://n.example/a", latest="2100-01-01")
+    assert meta.title == "Bridge reopens"
+    assert meta.authors == ("Tom Krisher", "Ana Lima")
+    assert meta.published == datetime(2024, 11, 30, tzinfo=UTC)
+    assert meta.image == "/lead.jpg"
+
+
+def test_dates_after_latest_are_not_taken():
+    tree = _tree(
+        '<html><head><meta property="article:published_time" content="2030-05-01T10:00:00Z">'
+        "</head><body><p>x</p></body></html>"
+    )
+    assert page_metadata(tree, url="", latest="2025-01-01").published is None
+    assert page_metadata(tree, url="", latest="2031-01-01").published is not None
+
+
+def test_broken_json_ld_is_ignored():
+    tree = _tree(
+        '<html><head><script type="application/ld+json">{"@type": </script></head><body></body></html>'
+    )
+    assert page_metadata(tree, url="", latest="2100-01-01").authors == ()
+
+
+def test_extract_article_bounds_the_date_by_now():
+    page = (
+        '<html><head><meta property="article:published_time" content="2030-05-01T10:00:00Z"></head>'
+        f"<body><article><p>{SENTENCE * 8}</p></article></body></html>"
+    )
+    now = datetime(2025, 1, 1, tzinfo=UTC)
+    assert extract_article(page, url="https://n.example/a", now=now).published is None
+
+
+# --- figures and structure -------------------------------------------------------------
+
+
+def test_figures_go_back_beside_their_paragraph():
+    page = _tree(
+        f"<html><body><p>{SENTENCE}one</p><figure><img data-src='/big.jpg' src='data:,'>"
+        f"<figcaption>The harbour at dawn.</figcaption></figure><p>{SENTENCE}two</p>"
+        "<aside><figure><img src='/ad.jpg'><figcaption>Advert</figcaption></figure></aside></body></html>"
+    )
+    fragment = html.fragment_fromstring(f"<div><p>{SENTENCE}one</p><p>{SENTENCE}two</p></div>")
+    insert_figures(fragment, page, "https://n.example/a")
+    assert [child.tag for child in fragment] == ["p", "figure", "p"]
+    figure = fragment[1]
+    assert figure.find("img").get("src") == "https://n.example/big.jpg"
+    assert figure.findtext("figcaption") == "The harbour at dawn."
+
+
+def test_lost_subheads_and_lists_are_restored_between_kept_paragraphs():
+    page = _tree(
+        f"<html><body><div><p>{SENTENCE}one</p><h2>What's new</h2><p>{SENTENCE}two</p>"
+        f"<ul><li>first point</li><li>second point</li></ul><p>{SENTENCE}three</p>"
+        "<ul><li><a href='/x'>A related story</a></li></ul></div></body></html>"
+    )
+    fragment = html.fragment_fromstring(
+        f"<div><p>{SENTENCE}one</p><p>{SENTENCE}two</p><p>{SENTENCE}three</p></div>"
+    )
+    assert restore_structure(fragment, page) == 2
+    assert [child.tag for child in fragment] == ["p", "h2", "p", "ul", "p"]
+    assert fragment_text(fragment).split("\n")[1] == "What's new"
+
+
+def test_structure_is_left_alone_when_the_extraction_has_some():
+    page = _tree(f"<html><body><p>{SENTENCE}one</p><h2>Sub</h2><p>{SENTENCE}two</p></body></html>")
+    fragment = html.fragment_fromstring(
+        f"<div><h3>Kept</h3><p>{SENTENCE}one</p><p>{SENTENCE}two</p></div>"
+    )
+    assert restore_structure(fragment, page) == 0
