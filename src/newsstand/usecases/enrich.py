@@ -26,12 +26,13 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from newsstand.articles.entities import store_mentions
 from newsstand.articles.models import Article
-from newsstand.core.entities import extract_entities
+from newsstand.core.entities import Mention, extract_entities
 from newsstand.core.errors import NewsstandError
 from newsstand.core.sanitize import text_of_clean_html
 from newsstand.core.sections import section_from_categories
@@ -148,6 +149,16 @@ def article_text(article: Article) -> str:
     return text_of_clean_html(article.content or article.summary)
 
 
+@dataclass(frozen=True)
+class _Enriched:
+    """What enrichment found for one article, before it is written."""
+
+    article_id: int
+    changes: dict[str, object]
+    mentions: list[Mention]
+    classified: bool
+
+
 def enrich_articles(
     ids: Iterable[int], *, reclassify: bool = False, now: datetime | None = None
 ) -> EnrichReport:
@@ -158,6 +169,10 @@ def enrich_articles(
     ``reclassify`` (after full text was extracted): classify again the articles whose
     section the classifier chose from the feed's teaser, now that the text is whole.
     Sections their feeds declared are never changed.
+
+    Everything is worked out first and written at the end in one short transaction, so
+    enrichment holds SQLite's write lock briefly. A database error there is raised (the
+    batch is then retried, its articles still unenriched).
     """
     wanted = list(ids)
     report = EnrichReport()
@@ -169,19 +184,27 @@ def enrich_articles(
     if reclassify:
         articles = articles.prefetch_related("feeds")
     slugs = {section_id: slug for slug, section_id in sections.items()}
+    found: list[_Enriched] = []
+    failed: list[int] = []
     for article in articles.iterator(chunk_size=200):
         report.articles += 1
         try:
             unknown = article.section_id is None or (
                 reclassify and not _declared(article, slugs.get(article.section_id, ""), slugs)
             )
-            if _enrich(article, sections, classify=unknown, now=now):
-                report.classified += 1
+            found.append(_enrich(article, sections, classify=unknown, now=now))
         except Exception:
             # One article's failure (a bug, bad data) must not stop the others.
             log.exception("article %s: enrichment failed", article.pk)
-            Article.objects.filter(pk=article.pk).update(enriched_at=now)
-            report.failed += 1
+            failed.append(article.pk)
+    with transaction.atomic():
+        for result in found:
+            Article.objects.filter(pk=result.article_id).update(**result.changes)
+            store_mentions(result.article_id, result.mentions)
+        if failed:
+            Article.objects.filter(pk__in=failed).update(enriched_at=now)
+    report.classified = sum(result.classified for result in found)
+    report.failed = len(failed)
     return report
 
 
@@ -201,11 +224,11 @@ def enrich_pending(limit: int = 500, *, now: datetime | None = None) -> EnrichRe
     return enrich_articles(ids, now=now)
 
 
-def _enrich(article: Article, sections: dict[str, int], *, classify: bool, now: datetime) -> bool:
-    """Enrich one article (its section too when ``classify``); True when the classifier
-    set its section."""
+def _enrich(
+    article: Article, sections: dict[str, int], *, classify: bool, now: datetime
+) -> _Enriched:
+    """Work out one article's enrichment (its section too when ``classify``)."""
     text = article_text(article)
-    language = article.language
     changes: dict[str, object] = {"enriched_at": now}
     hint = article.language or article.publisher.language
     language = language_of(article.title, text, hint=hint) or article.language
@@ -213,14 +236,13 @@ def _enrich(article: Article, sections: dict[str, int], *, classify: bool, now: 
         changes["language"] = language[:16]
     classified = False
     if classify and sections:
-        found = classify_section(article.title, text, sections=sections.keys())
-        if found is not None and found[0] in sections:
-            if sections[found[0]] != article.section_id:
-                changes["section_id"] = sections[found[0]]
+        best = classify_section(article.title, text, sections=sections.keys())
+        if best is not None and best[0] in sections:
+            if sections[best[0]] != article.section_id:
+                changes["section_id"] = sections[best[0]]
             classified = True
-    Article.objects.filter(pk=article.pk).update(**changes)
-    store_mentions(article.pk, extract_entities(article.title, text, language=language))
-    return classified
+    mentions = extract_entities(article.title, text, language=language)
+    return _Enriched(article.pk, changes, mentions, classified)
 
 
 # --- the operator's model -----------------------------------------------------------
