@@ -85,7 +85,6 @@ def _plain_http_url(url: str) -> re.Match[str] | None:
     return plain
 
 
-@lru_cache(maxsize=8192)
 def safe_url(url: str, base: str = "") -> str:
     """Return the absolute http(s) form of ``url`` (resolved against ``base``), or "".
 
@@ -96,6 +95,7 @@ def safe_url(url: str, base: str = "") -> str:
     return _safe_url_general(url, base)
 
 
+@lru_cache(maxsize=8192)  # the shortcut above is quicker than a cache look-up
 def _safe_url_general(url: str, base: str) -> str:
     url = _clean(url or "")
     if not url:
@@ -133,7 +133,6 @@ def _without_tracking(query: str) -> str:
     return "&".join(p for p in query.split("&") if p and not _is_tracking(p))
 
 
-@lru_cache(maxsize=8192)
 def canonical_url(url: str, base: str = "") -> str:
     """Return the canonical http(s) form of ``url``, or "" if it is not http(s).
 
@@ -164,6 +163,7 @@ def _canonical_of_plain(plain: re.Match[str]) -> str:
     return f"{scheme}://{host}{path or '/'}?{query}" if query else f"{scheme}://{host}{path or '/'}"
 
 
+@lru_cache(maxsize=8192)
 def _canonical_url_general(url: str, base: str) -> str:
     absolute = safe_url(url, base)
     if not absolute:
