@@ -1,0 +1,1 @@
+"""Section classification: text features and the linear model (see newsstand.core.classify)."""
