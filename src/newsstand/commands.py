@@ -200,18 +200,7 @@ def refresh(args: argparse.Namespace) -> int:
 
     migrate()
     report = refresh_feeds(args.feed) if args.feed else refresh_all()
-    print(
-        json.dumps(
-            {
-                "feeds": report.feeds,
-                "updated": report.updated,
-                "not_modified": report.not_modified,
-                "failed": report.failed,
-                "new_articles": report.new_articles,
-                "errors": dict(report.errors),
-            }
-        )
-    )
+    print(json.dumps(report.summary()))
     return 0
 
 

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -47,6 +48,17 @@ class RefreshReport:
     failed: int = 0
     new_articles: int = 0
     errors: Counter[str] = field(default_factory=Counter)
+
+    def summary(self) -> dict[str, Any]:
+        """Plain data, for task results and the command line."""
+        return {
+            "feeds": self.feeds,
+            "updated": self.updated,
+            "not_modified": self.not_modified,
+            "failed": self.failed,
+            "new_articles": self.new_articles,
+            "errors": dict(self.errors),
+        }
 
     def add(self, other: RefreshReport) -> None:
         self.feeds += other.feeds

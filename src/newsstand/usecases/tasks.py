@@ -14,7 +14,7 @@ from django_tasks import task
 
 from newsstand.usecases.enrich import enrich_pending
 from newsstand.usecases.fulltext import extract_pending
-from newsstand.usecases.refresh import RefreshReport, refresh_feeds
+from newsstand.usecases.refresh import refresh_feeds
 
 FETCH_QUEUE = "fetch"
 FULLTEXT_QUEUE = "fulltext"
@@ -22,27 +22,16 @@ ENRICH_QUEUE = "enrich"
 ENRICH_BATCH = 500  # articles one enrichment task takes
 
 
-def _summary(report: RefreshReport) -> dict[str, Any]:
-    return {
-        "feeds": report.feeds,
-        "updated": report.updated,
-        "not_modified": report.not_modified,
-        "failed": report.failed,
-        "new_articles": report.new_articles,
-        "errors": dict(report.errors),
-    }
-
-
 @task(queue_name=FETCH_QUEUE)
 def refresh_due_feeds() -> dict[str, Any]:
     """Fetch one batch of the most overdue feeds."""
-    return _summary(refresh_feeds())
+    return refresh_feeds().summary()
 
 
 @task(queue_name=FETCH_QUEUE)
 def refresh_listed_feeds(feed_ids: list[int]) -> dict[str, Any]:
     """Fetch the given feeds now, due or not (the admin's "refresh now")."""
-    return _summary(refresh_feeds(feed_ids))
+    return refresh_feeds(feed_ids).summary()
 
 
 @task(queue_name=FULLTEXT_QUEUE)
