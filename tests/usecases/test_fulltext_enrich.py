@@ -99,7 +99,7 @@ def test_the_operator_model_learns_only_from_sections_the_feeds_declared(publish
     assert undeclared.title not in {title for title, _, _ in examples}
 
 
-# --- language and sections (need the classification helper's modules) ------------------
+# --- language and sections -------------------------------------------------------------
 
 SPORT = [
     "The striker scored twice as the home team won the match in front of a full stadium",
@@ -123,7 +123,6 @@ def _sectioned(feed, section, sentences, count):
 
 
 def test_the_operator_model_is_trained_saved_and_preferred(publisher, tmp_path, settings):
-    pytest.importorskip("newsstand.core.classify")
     from newsstand.usecases.enrich import operator_model_path, train_operator_model
 
     settings.DATA_DIR = tmp_path
@@ -161,7 +160,6 @@ def test_the_operator_model_is_trained_saved_and_preferred(publisher, tmp_path, 
 
 
 def test_language_is_detected_with_the_feed_language_as_a_hint(publisher):
-    pytest.importorskip("newsstand.core.language")
     feed = make_feed(make_publisher(), publisher.url("/feed.xml"))
     german = make_article(
         feed,

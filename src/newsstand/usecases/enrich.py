@@ -32,32 +32,15 @@ from django.utils import timezone
 
 from newsstand.articles.entities import store_mentions
 from newsstand.articles.models import Article
+from newsstand.core.classify import SectionClassifier
 from newsstand.core.entities import Mention, extract_entities
 from newsstand.core.errors import NewsstandError
+from newsstand.core.language import detect_language
 from newsstand.core.sanitize import text_of_clean_html
 from newsstand.core.sections import section_from_categories
 from newsstand.sources.models import Section
 
 log = logging.getLogger(__name__)
-
-# Steps whose modules are still being written land one by one: until one exists, its step
-# is skipped with a log line (see _missing). No stand-in implementations.
-try:
-    from newsstand.core.language import detect_language
-except ImportError:
-    detect_language = None  # type: ignore[assignment, unused-ignore]
-try:
-    from newsstand.core.classify import SectionClassifier
-except ImportError:
-    SectionClassifier = None  # type: ignore[assignment, misc, unused-ignore]
-
-_reported: set[str] = set()
-
-
-def _missing(step: str) -> None:
-    if step not in _reported:
-        _reported.add(step)
-        log.warning("enrichment: %s skipped (its module is not installed yet)", step)
 
 
 MODEL_FILE = Path("models") / "sections.zip"
@@ -124,12 +107,9 @@ def classify_section(
     title: str, text: str, *, sections: Collection[str] | None = None
 ) -> tuple[str, float] | None:
     """The section slug (among ``sections`` when given) and its probability that the
-    classifier gives an article; ``None`` while no classifier is installed."""
-    if SectionClassifier is None:
-        _missing("section classification")
-        return None
+    classifier gives an article; ``None`` when it knows none of ``sections``."""
     slug, probability = section_classifier().predict(title, text, sections=sections)
-    return (str(slug), float(probability)) if slug else None
+    return (slug, probability) if slug else None
 
 
 # --- enrichment ---------------------------------------------------------------------
@@ -138,10 +118,7 @@ def classify_section(
 def language_of(title: str, text: str, *, hint: str = "") -> str:
     """The language of an article (ISO 639-1), or "" when unsure; ``hint`` is what the
     page or feed declared."""
-    if detect_language is None:
-        _missing("language detection")
-        return ""
-    return str(detect_language(f"{title}\n{text}", hint=hint))
+    return detect_language(f"{title}\n{text}", hint=hint)
 
 
 def article_text(article: Article) -> str:
@@ -309,8 +286,6 @@ def train_operator_model(
             f"at least {min_examples} in {MIN_TRAINING_SECTIONS} sections are needed"
         )
         return TrainingReport(len(examples), counts, "", reason)
-    if SectionClassifier is None:
-        return TrainingReport(len(examples), counts, "", "no section classifier installed")
     about = {"trained_on": f"{len(examples)} articles of this Newsstand, sections from feeds"}
     model = SectionClassifier.train(examples, about=about)
     path = operator_model_path()
