@@ -1,7 +1,7 @@
 """Article-extraction quality and speed: Newsstand against trafilatura and readability-lxml.
 
 Run: .venv/bin/python bench/extraction_quality.py [--sets zyte,trafeval] [--systems ...]
-        [--repeat N] [--official] [--dump DIR]
+        [--repeat N] [--official] [--dump DIR] [--sensitivity]
 
 Sets (read-only, ../shared/data/extraction):
   zyte      181 pages of the Zyte article-extraction benchmark, scored by its own scorer
@@ -51,6 +51,9 @@ from readability import Document
 
 from newsstand.core.errors import ExtractionError, NotAnArticle
 from newsstand.core.extract import extract_article
+from newsstand.core.extraction import select
+from newsstand.core.extraction.engines import Candidate
+from newsstand.core.extraction.page import Page
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = (ROOT / ".." / "shared" / "data" / "extraction").resolve()
@@ -79,9 +82,19 @@ def _module(path: Path, name: str) -> ModuleType:
 # --- systems -------------------------------------------------------------------
 
 
+_READABILITY_RUNS = {"ran": 0, "chosen": 0}
+
+
+def _counting_readability(page: Page) -> Candidate | None:
+    _READABILITY_RUNS["ran"] += 1
+    return _run_readability(page)
+
+
 def ours(page: bytes, url: str) -> str:
     try:
-        return extract_article(page, url=url).text
+        article = extract_article(page, url=url)
+        _READABILITY_RUNS["chosen"] += article.extractor == "readability"
+        return article.text
     except NotAnArticle as refused:
         return refused.partial_text
     except ExtractionError:
@@ -148,6 +161,20 @@ def trafeval_docs() -> tuple[list[Doc], dict[str, Any]]:
         for url, item in sorted(truth.items())
     ]
     return docs, truth
+
+
+_run_readability = select.run_readability
+select.run_readability = _counting_readability  # counts second opinions (bench only)
+
+SENSITIVITY = {
+    "CONTAINED": (0.85, 0.9, 0.95),
+    "EXCESS_LOW": (0.45, 0.55, 0.65),
+    "EXCESS_HIGH": (0.75, 0.8, 0.85),
+    "INNER_SURPLUS": (0.02, 0.05, 0.1),
+    "HALF": (0.4, 0.5, 0.6),
+    "FRAGMENT_SHARE": (0.15, 0.2, 0.3),
+    "MISSED_TEXT_RATIO": (1.5, 2.0, 3.0),
+}
 
 
 def run(system: Extractor, docs: list[Doc], repeat: int) -> tuple[dict[str, str], float]:
@@ -219,6 +246,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--official", action="store_true", help="also run Zyte's evaluate.py")
     parser.add_argument("--dump", type=Path, help="write each system's outputs as JSON here")
+    parser.add_argument(
+        "--sensitivity", action="store_true", help="F1 of ours as each rule constant varies"
+    )
     args = parser.parse_args()
     names = [n for n in args.systems.split(",") if n]
     evaluate = _module(ZYTE / "evaluate.py", "zyte_evaluate")
@@ -228,6 +258,9 @@ def main() -> None:
         "zyte": (zyte_docs, lambda t, o, k: zyte_scores(evaluate, t, o, k)),
         "trafeval": (trafeval_docs, lambda t, o, k: trafeval_scores(common, t, o, k)),
     }
+    if args.sensitivity:
+        sensitivity(sets, [s for s in args.sets.split(",") if s])
+        return
     for set_name in [s for s in args.sets.split(",") if s]:
         load, score = sets[set_name]
         docs, truth = load()
@@ -241,7 +274,14 @@ def main() -> None:
         )
         rows = []
         for name in names:
+            _READABILITY_RUNS.update(ran=0, chosen=0)
             outputs, seconds = run(SYSTEMS[name], docs, args.repeat)
+            if name == "ours":
+                runs = args.repeat * len(docs) + min(_WARM_UP, len(docs))
+                print(
+                    f"(ours: readability ran on {_READABILITY_RUNS['ran'] / runs:.0%} of pages,"
+                    f" its reading kept on {_READABILITY_RUNS['chosen'] / runs:.0%})"
+                )
             outputs_by_system[name] = outputs
             speed[name] = len(docs) / seconds
             f1, precision, recall = score(truth, outputs, keys)
@@ -263,6 +303,27 @@ def main() -> None:
         if set_name == "zyte" and args.official:
             print("\nZyte's evaluate.py (shipped outputs, and ours as newsstand / *_here):")
             print(official_zyte(outputs_by_system))
+
+
+def sensitivity(sets: dict[str, Any], set_names: list[str]) -> None:
+    """F1 of ours on each set as each constant of the second-opinion rule varies alone."""
+    loaded = {name: sets[name][0]() for name in set_names}
+    print(f"{'constant':<18} {'value':>6}  " + "  ".join(f"{n:>8}" for n in set_names))
+    for constant, values in SENSITIVITY.items():
+        default = getattr(select, constant)
+        for value in values:
+            setattr(select, constant, value)
+            scores = []
+            for name in set_names:
+                docs, truth = loaded[name]
+                outputs = {d.key: ours(d.page, d.url) for d in docs}
+                scores.append(sets[name][1](truth, outputs, [d.key for d in docs])[0])
+            mark = " (chosen)" if value == default else ""
+            print(
+                f"{constant:<18} {value:>6}  " + "  ".join(f"{f:8.3f}" for f in scores) + mark,
+                flush=True,
+            )
+        setattr(select, constant, default)
 
 
 if __name__ == "__main__":
