@@ -8,7 +8,6 @@ Both run on copies of the page's tree, so the page stays intact for the other on
 from __future__ import annotations
 
 import copy
-import logging
 from dataclasses import dataclass
 
 from lxml import etree, html
@@ -20,12 +19,6 @@ from trafilatura.htmlprocessing import convert_to_html
 from trafilatura.settings import Document as TrafilaturaDocument
 
 from newsstand.core.extraction.page import Page
-
-# Both libraries log every page they give up on at WARNING/ERROR: that is our decision
-# to report, not theirs.
-for _name in ("trafilatura", "readability", "readability.readability", "htmldate"):
-    logging.getLogger(_name).setLevel(logging.CRITICAL)
-
 
 _DISPLAY_NONE = REGEXES["displayNoneRe"]
 # What the extractor libraries raise on pages they cannot handle (lxml asserts on some).
