@@ -191,6 +191,10 @@ LOGGING = {
     "loggers": {
         "newsstand": {"handlers": ["console"], "level": "INFO"},
         "django_tasks": {"handlers": ["console"], "level": "WARNING"},
+        # The extractors log every page they give up on; our own log says why, once.
+        "trafilatura": {"level": "ERROR"},
+        "readability": {"level": "ERROR"},
+        "htmldate": {"level": "ERROR"},
     },
 }
 
