@@ -48,9 +48,7 @@ CONTENT_TYPES[".json"] = "application/feed+json"
 def load(folder: Path, limit: int) -> list[tuple[str, str, bytes]]:
     """(feed URL, content type, bytes) of each generated feed, in feed-number order."""
     paths = sorted((folder / "feeds").iterdir(), key=lambda p: int(p.stem))[:limit]
-    return [
-        (f"{BASE}feeds/{p.name}", CONTENT_TYPES[p.suffix], p.read_bytes()) for p in paths
-    ]
+    return [(f"{BASE}feeds/{p.name}", CONTENT_TYPES[p.suffix], p.read_bytes()) for p in paths]
 
 
 def parse_all(docs: list[tuple[str, str, bytes]]) -> list[tuple[str, ParsedFeed]]:
@@ -66,7 +64,6 @@ def normalise_all(parsed: list[tuple[str, ParsedFeed]]) -> list[list[EntryCandid
 
 
 def urls_only(parsed: list[tuple[str, ParsedFeed]]) -> None:
-    canonical_url.cache_clear()
     for url, feed in parsed:
         for entry in feed.entries:
             canonical_url(entry.link, url)
