@@ -37,6 +37,8 @@ SETTINGS_TABLE: dict[str, tuple[str, str]] = {
     "NEWSSTAND_MIN_INTERVAL": ("600", "Shortest polling interval of a feed, in seconds."),
     "NEWSSTAND_MAX_INTERVAL": ("86400", "Longest polling interval of a feed, in seconds."),
     "NEWSSTAND_PARSE_WORKERS": ("0", "Processes that parse feeds in a refresh (0: one per core)."),
+    "NEWSSTAND_FULLTEXT_BATCH": ("50", "Article pages one full-text task claims and fetches."),
+    "NEWSSTAND_FULLTEXT_PER_HOST": ("8", "Article pages of one host in one full-text batch."),
     "NEWSSTAND_SCHEDULER_TICK": ("15", "Seconds between two scheduler passes."),
     "NEWSSTAND_WORKER_THREADS": ("2", "Task worker threads in `newsstand run`."),
     "NEWSSTAND_BIND": ("127.0.0.1:8000", "Address and port the web server listens on."),
@@ -210,6 +212,8 @@ class Tuning:
     fetch_concurrency: int
     refresh_batch: int
     parse_workers: int
+    fulltext_batch: int
+    fulltext_per_host: int
     min_interval: int
     max_interval: int
     scheduler_tick: float
@@ -227,6 +231,8 @@ NEWSSTAND = Tuning(
     fetch_concurrency=int(env("NEWSSTAND_FETCH_CONCURRENCY")),
     refresh_batch=int(env("NEWSSTAND_REFRESH_BATCH")),
     parse_workers=int(env("NEWSSTAND_PARSE_WORKERS")),
+    fulltext_batch=int(env("NEWSSTAND_FULLTEXT_BATCH")),
+    fulltext_per_host=int(env("NEWSSTAND_FULLTEXT_PER_HOST")),
     min_interval=int(env("NEWSSTAND_MIN_INTERVAL")),
     max_interval=int(env("NEWSSTAND_MAX_INTERVAL")),
     scheduler_tick=float(env("NEWSSTAND_SCHEDULER_TICK")),

@@ -25,7 +25,7 @@ def test_due_feeds_get_refresh_tasks_once(config):
     for n in range(5):
         add_feed(f"https://p{n}.example/feed.xml")
     small = replace(config, batch=2)
-    assert schedule_tick(config=small) == 3  # ceil(5 / 2) refresh tasks
+    assert schedule_tick(config=small) == 3 + 1  # ceil(5 / 2) refresh tasks, daily training
     assert queued("refresh_due_feeds") == 3
     assert schedule_tick(config=small) == 0  # already covered
     assert queued("refresh_due_feeds") == 3
@@ -35,5 +35,5 @@ def test_nothing_due_means_nothing_enqueued(config):
     feed, _ = add_feed("https://p.example/feed.xml")
     feed.next_fetch_at = timezone.now() + timezone.timedelta(hours=1)
     feed.save()
-    assert schedule_tick(config=config) == 0
-    assert DBTaskResult.objects.count() == 0
+    assert schedule_tick(config=config) == 1  # only the daily training of the section model
+    assert queued("refresh_due_feeds") == 0

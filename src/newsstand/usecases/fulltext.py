@@ -97,8 +97,8 @@ class FullTextConfig:
         tuning = settings.NEWSSTAND
         return cls(
             policy=RefreshConfig.from_settings().policy,
-            batch=getattr(tuning, "fulltext_batch", cls.batch),
-            per_host=getattr(tuning, "fulltext_per_host", cls.per_host),
+            batch=tuning.fulltext_batch,
+            per_host=tuning.fulltext_per_host,
         )
 
     @property

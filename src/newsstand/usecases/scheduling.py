@@ -8,7 +8,7 @@ the queue full enqueues nothing.
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -25,12 +25,27 @@ from newsstand.usecases.tasks import (
     enrich_new_articles,
     extract_pending_articles,
     refresh_due_feeds,
+    train_section_model,
 )
 
 
 def _queued(task: Task[Any, Any]) -> int:
-    path = f"{task.func.__module__}.{task.func.__qualname__}"
-    return DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=path).count()
+    return DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=_path(task)).count()
+
+
+def _path(task: Task[Any, Any]) -> str:
+    return f"{task.func.__module__}.{task.func.__qualname__}"
+
+
+def _daily(task: Task[Any, Any], now: datetime) -> int:
+    """Enqueue ``task`` unless it was enqueued in the last day."""
+    recent = DBTaskResult.objects.filter(
+        task_path=_path(task), enqueued_at__gte=now - timedelta(days=1)
+    )
+    if recent.exists():
+        return 0
+    task.enqueue()
+    return 1
 
 
 def _top_up(task: Task[Any, Any], *, due: int, batch: int) -> int:
@@ -56,4 +71,5 @@ def schedule_tick(*, now: datetime | None = None, config: RefreshConfig | None =
             due=Article.objects.filter(enriched_at__isnull=True).count(),
             batch=ENRICH_BATCH,
         )
+        + _daily(train_section_model, now)
     )

@@ -12,7 +12,7 @@ from typing import Any
 
 from django_tasks import task
 
-from newsstand.usecases.enrich import enrich_pending
+from newsstand.usecases.enrich import enrich_pending, train_operator_model
 from newsstand.usecases.fulltext import extract_pending
 from newsstand.usecases.refresh import refresh_feeds
 
@@ -45,3 +45,9 @@ def extract_pending_articles() -> dict[str, Any]:
 def enrich_new_articles() -> dict[str, Any]:
     """Language, section and entities of one batch of articles not yet enriched."""
     return dataclasses.asdict(enrich_pending(ENRICH_BATCH))
+
+
+@task(queue_name=ENRICH_QUEUE)
+def train_section_model() -> dict[str, Any]:
+    """Train the operator's section model on the sections their feeds declare (daily)."""
+    return dataclasses.asdict(train_operator_model())
