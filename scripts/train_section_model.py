@@ -344,6 +344,8 @@ def build() -> tuple[SectionClassifier, dict[str, Counter[str]]]:
     about = {
         "trained_on": "; ".join(f"{name}: {sum(c.values())}" for name, c in counts.items()),
         "script": "scripts/train_section_model.py",
+        "languages": "en",
+        "seeds_sha256": hashlib.sha256(SEEDS.read_bytes()).hexdigest(),
     }
     return SectionClassifier.train(examples, options=OPTIONS, about=about), counts
 

@@ -17,7 +17,7 @@ MIN_LETTERS = 20
 #: Below this probability the detector's answer is not trusted.
 MIN_CONFIDENCE = 0.5
 #: Characters read: the language of an article shows in its first paragraphs.
-MAX_CHARS = 2000
+MAX_CHARS = 600
 
 _NO_LANGUAGE = "zxx"  # ISO 639-2 "no linguistic content", one of py3langid's labels
 _LANGUAGE_TAG = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]{1,8})*$")
