@@ -91,14 +91,23 @@ class FeatureSpace:
         return index
 
     @classmethod
-    def fit(cls, documents: Iterable[Counter[str]], *, min_df: int = 1) -> FeatureSpace:
-        """The space of the terms seen in at least ``min_df`` documents (smoothed idf)."""
+    def fit(
+        cls, documents: Iterable[Counter[str]], *, min_df: int = 1, max_terms: int | None = None
+    ) -> FeatureSpace:
+        """The space of the terms seen in at least ``min_df`` documents (smoothed idf).
+
+        With ``max_terms``, only that many of the most widespread terms are kept (ties broken
+        alphabetically), which bounds the size of a model trained on many articles.
+        """
         df: Counter[str] = Counter()
         n_docs = 0
         for counts in documents:
             df.update(counts.keys())
             n_docs += 1
-        terms = tuple(sorted(term for term, n in df.items() if n >= min_df))
+        kept = [term for term, n in df.items() if n >= min_df]
+        if max_terms is not None and len(kept) > max_terms:
+            kept = sorted(kept, key=lambda term: (-df[term], term))[:max_terms]
+        terms = tuple(sorted(kept))
         idf = np.array(
             [math.log((1 + n_docs) / (1 + df[term])) + 1.0 for term in terms], dtype=np.float32
         )

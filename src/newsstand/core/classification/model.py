@@ -56,7 +56,8 @@ class TrainingOptions:
     """How a model is fitted: regularisation, rare-term cut-off, class balance."""
 
     c: float = 10.0
-    min_df: int = 1
+    min_df: int = 2
+    max_terms: int | None = 300_000
     balanced: bool = True
     max_iter: int = 1000
     text_words: int = MAX_TEXT_WORDS
@@ -152,7 +153,7 @@ class SectionClassifier:
         sections = tuple(sorted(set(labels)))
         if len(sections) < 2:
             raise NotEnoughExamples(f"examples of {len(sections)} section(s); two are needed")
-        space = FeatureSpace.fit(documents, min_df=options.min_df)
+        space = FeatureSpace.fit(documents, min_df=options.min_df, max_terms=options.max_terms)
         weights, bias = _fit(space.matrix(documents), labels, sections, options)
         return cls(
             sections,
