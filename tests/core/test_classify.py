@@ -227,6 +227,18 @@ def test_training_needs_two_sections():
         SectionClassifier.train([(t, x, "food") for t, x, s in OPERATOR if s == "food"])
     with pytest.raises(NotEnoughExamples):
         SectionClassifier.train([])
+    with pytest.raises(NotEnoughExamples):  # no word in two examples
+        SectionClassifier.train(
+            [("alpha", "", "a"), ("beta", "", "b")], options=TrainingOptions(min_df=2)
+        )
+
+
+def test_a_model_with_words_unknown_to_it_still_answers():
+    model = SectionClassifier.train([("alpha", "", "a"), ("beta", "", "b")])
+    loaded = SectionClassifier.from_bytes(model.to_bytes())
+    assert loaded.predict("alpha", "")[0] == "a"
+    slug, confidence = loaded.predict("gamma", "", sections={"b"})
+    assert (slug, confidence) == ("b", 1.0)
 
 
 def test_three_sections_and_options():

@@ -74,7 +74,7 @@ def article_terms(
     return counts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays: compared by identity
 class FeatureSpace:
     """Terms (column order) and their inverse document frequencies."""
 

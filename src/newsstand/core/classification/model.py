@@ -46,7 +46,7 @@ class BadModel(ClassifierError):
 
 
 class NotEnoughExamples(ClassifierError):
-    """Training needs examples of at least two sections."""
+    """Training needs examples of at least two sections, with some words in common."""
 
     code = "not_enough_examples"
 
@@ -56,7 +56,7 @@ class TrainingOptions:
     """How a model is fitted: regularisation, rare-term cut-off, class balance."""
 
     c: float = 10.0
-    min_df: int = 2
+    min_df: int = 1
     max_terms: int | None = 300_000
     balanced: bool = True
     max_iter: int = 1000
@@ -64,7 +64,7 @@ class TrainingOptions:
     stop_words: frozenset[str] = ENGLISH_STOP_WORDS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays: compared by identity
 class SectionClassifier:
     """Section slugs, the term space and one weight row (plus a bias) per section."""
 
@@ -122,7 +122,8 @@ class SectionClassifier:
             if not mask.any():
                 return "", 0.0
             probs = np.where(mask, probs, 0.0)
-            probs = probs / probs.sum()
+            total = probs.sum()
+            probs = probs / total if total > 0 else mask / mask.sum()
         best = int(np.argmax(probs))
         return self.sections[best], float(probs[best])
 
@@ -138,7 +139,8 @@ class SectionClassifier:
     ) -> SectionClassifier:
         """A model fitted on (title, text, section slug) examples.
 
-        Raises NotEnoughExamples when fewer than two sections have examples.
+        Raises NotEnoughExamples when fewer than two sections have examples, or when no
+        term is common enough to keep.
         """
         options = options or TrainingOptions()
         documents: list[Counter[str]] = []
@@ -154,6 +156,8 @@ class SectionClassifier:
         if len(sections) < 2:
             raise NotEnoughExamples(f"examples of {len(sections)} section(s); two are needed")
         space = FeatureSpace.fit(documents, min_df=options.min_df, max_terms=options.max_terms)
+        if not space.terms:
+            raise NotEnoughExamples(f"no term is in {options.min_df} or more examples")
         weights, bias = _fit(space.matrix(documents), labels, sections, options)
         return cls(
             sections,
@@ -199,7 +203,8 @@ class SectionClassifier:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 header = json.loads(archive.read("model.json"))
-                terms = tuple(archive.read("terms.txt").decode("utf-8").split("\n"))
+                listed = archive.read("terms.txt").decode("utf-8")
+                terms = tuple(listed.split("\n")) if listed else ()
                 idf = _array(archive.read("idf.npy"))
                 weights = _array(archive.read("weights.npy"))
                 bias = _array(archive.read("bias.npy"))
