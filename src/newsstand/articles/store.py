@@ -8,6 +8,7 @@ in two feeds of a publisher, or re-sent with a new GUID, stays one article.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +17,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Q
 
-from newsstand.articles.models import Article, ArticleFeed
+from newsstand.articles.models import Article, ArticleFeed, FullTextState
 from newsstand.core.entries import EntryCandidate
 from newsstand.sources.models import Feed
 
@@ -84,16 +85,21 @@ _ARTICLE_COLUMNS = (
 
 
 def _json(value: list[str]) -> object:
+    if connection.vendor == "sqlite":
+        return json.dumps(value)  # what the JSON field stores on SQLite, without its overhead
     return _JSON_FIELD.get_db_prep_save(value, connection)
 
 
-def _row(feed: Feed, c: EntryCandidate, now: object, section_id: int | None) -> tuple[object, ...]:
+def _row(
+    feed: Feed, c: EntryCandidate, now: object, section_id: int | None, wants_text: bool
+) -> tuple[object, ...]:
     adapt = connection.ops.adapt_datetimefield_value
     return (
         feed.publisher_id, c.identity, c.guid[:1000], c.url, c.title, _json(list(c.authors)),
         c.summary_html, c.content_html, c.image, c.comments, adapt(c.published),
         adapt(c.updated), now, c.language, section_id, _json(list(c.categories)),
-        c.content_hash, c.rights[:1000], 0, "", "", 0, None, None, None,
+        c.content_hash, c.rights[:1000], 0, FullTextState.PENDING if wants_text else FullTextState.NOT_NEEDED, "", 0,
+        now if wants_text else None, None, None,
     )  # fmt: skip
 
 
@@ -129,7 +135,10 @@ def _link(feed_id: int, article_ids: Sequence[int], first_seen: object) -> None:
 
 
 def _publisher_has_articles(publisher_id: int) -> bool:
-    return Article.objects.filter(publisher_id=publisher_id).exists()
+    table = connection.ops.quote_name(Article._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {table} WHERE publisher_id = %s LIMIT 1", [publisher_id])  # noqa: S608
+        return cursor.fetchone() is not None
 
 
 def store_entries(
@@ -138,10 +147,13 @@ def store_entries(
     *,
     now: datetime,
     section_for: dict[str, int | None],
+    full_text_for: frozenset[str] = frozenset(),
 ) -> StoreReport:
     """Insert new articles and link every entry's article to ``feed``.
 
-    ``section_for`` maps a candidate's identity to its section id (decided by the caller).
+    ``section_for`` maps a candidate's identity to its section id, and ``full_text_for``
+    holds the identities whose page should be fetched for full text (both decided by the
+    caller); new articles are stored with that decision, in the same statement.
     Must run inside a transaction that holds the publisher's lock (see the caller).
     """
     if not candidates:
@@ -159,7 +171,8 @@ def store_entries(
         found = index.match(c)
         if found is None:
             # Not stored yet; later entries of this same batch may still match it.
-            fresh.append(_row(feed, c, first_seen, section_for.get(c.identity)))
+            wants_text = c.identity in full_text_for
+            fresh.append(_row(feed, c, first_seen, section_for.get(c.identity), wants_text))
             index.add(-len(fresh), c.identity, c.url, c.content_hash)
         elif found > 0:
             linked.add(found)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from newsstand.core.extraction.article import ExtractedArticle, extract_article
-from newsstand.core.sanitize import plain_text
+from newsstand.core.sanitize import text_of_clean_html
 
 __all__ = ["TEASER_WORDS", "ExtractedArticle", "extract_article", "needs_full_text"]
 
@@ -30,12 +30,13 @@ def needs_full_text(*, mode: str, summary_html: str, content_html: str) -> bool:
     ``mode`` is the feed's setting: ``"always"``, ``"never"`` or ``"auto"``. In auto mode
     the feed's longer text (content or summary) is a teaser when it has fewer than
     ``TEASER_WORDS`` words or ends with a "read more" / "continue reading" / "[…]" mark.
+    Both texts are the sanitiser's output, so the quick text reader serves.
     """
     if mode == "always":
         return True
     if mode == "never":
         return False
-    content, summary = plain_text(content_html), plain_text(summary_html)
+    content, summary = text_of_clean_html(content_html), text_of_clean_html(summary_html)
     text = content if len(content) >= len(summary) else summary
     if len(text.split()) < TEASER_WORDS:
         return True

@@ -26,7 +26,7 @@ import codecs
 import logging
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from newsstand.articles.claims import claim_articles, host_of
 from newsstand.articles.models import Article, FullTextState
+from newsstand.core.entries import EntryCandidate
 from newsstand.core.errors import (
     FetchError,
     HTTPStatusError,
@@ -122,10 +123,27 @@ class FullTextReport:
 # --- marking ------------------------------------------------------------------------
 
 
+def wanting_full_text(feed: Feed, candidates: Iterable[EntryCandidate]) -> frozenset[str]:
+    """Identities of the entries whose page should be fetched for full text: those with a
+    URL, when the feed's mode says so (``auto``: teasers only). Refresh stores new articles
+    with this decision."""
+    if feed.full_text == FullTextMode.NEVER:
+        return frozenset()
+    return frozenset(
+        c.identity
+        for c in candidates
+        if c.url
+        and needs_full_text(
+            mode=feed.full_text, summary_html=c.summary_html, content_html=c.content_html
+        )
+    )
+
+
 def mark_for_full_text(
     feed: Feed, article_ids: Sequence[int], *, now: datetime | None = None
 ) -> int:
-    """Make the given new articles of ``feed`` wait for full text when they need it.
+    """Make the given stored articles of ``feed`` wait for full text when they need it
+    (for articles already stored, e.g. after an operator changed the feed's mode).
 
     An article needs it when it has a URL, was never extracted and the feed's mode says so
     (``never``: none; ``always``: all; ``auto``: teasers only). Returns how many.

@@ -32,7 +32,7 @@ from newsstand.sources.claims import claim_feeds
 from newsstand.sources.models import Feed, FeedState, Publisher, Section
 from newsstand.sources.state import save_fetch_states
 from newsstand.usecases.config import RefreshConfig
-from newsstand.usecases.fulltext import mark_for_full_text
+from newsstand.usecases.fulltext import wanting_full_text
 from newsstand.usecases.parallel import prepare_all
 
 log = logging.getLogger(__name__)
@@ -211,8 +211,13 @@ def _store(feed: Feed, prepared: PreparedFeed, *, now: datetime, sections: Secti
     candidates = prepared.candidates
     hint = feed.section_hint_id
     section_for = {c.identity: hint or sections.for_categories(c.categories) for c in candidates}
-    stored = store_entries(feed, candidates, now=now, section_for=section_for)
-    mark_for_full_text(feed, stored.new_ids, now=now)
+    stored = store_entries(
+        feed,
+        candidates,
+        now=now,
+        section_for=section_for,
+        full_text_for=wanting_full_text(feed, candidates),
+    )
     return stored.new
 
 
