@@ -211,9 +211,15 @@ def extract(args: argparse.Namespace) -> int:
 
 
 def classify(args: argparse.Namespace) -> int:
+    from newsstand.sources.models import Section
     from newsstand.usecases.classify_cli import classify_lines
+    from newsstand.usecases.enrich import section_classifier
 
-    return classify_lines(sys.stdin, sys.stdout)
+    migrate()
+    slugs = set(Section.objects.values_list("slug", flat=True))
+    return classify_lines(
+        sys.stdin, sys.stdout, classifier=section_classifier(), sections=slugs or None
+    )
 
 
 def demo(args: argparse.Namespace) -> int:
