@@ -148,12 +148,12 @@ def _cleaner_for(base_url: str, iframes: bool) -> nh3.Cleaner:
 def _is_inert_text(text: str) -> bool:
     """Whether nh3 returns ``text`` unchanged under any allow-list: no markup, no character
     reference, and none of the characters its HTML parser or serialiser rewrites (NUL, CR,
-    ``>``, U+00A0) or that cannot be encoded (lone surrogates, which make it raise)."""
+    ``>``, U+00A0, a leading BOM) or that cannot be encoded (lone surrogates, which make it raise)."""
     if "<" in text or "&" in text or ">" in text or "\r" in text or "\x00" in text:
         return False
     if text.isascii():
         return True
-    if "\xa0" in text:
+    if "\xa0" in text or text.startswith("\ufeff"):  # a leading BOM is dropped by the parser
         return False
     try:
         text.encode("utf-8")
