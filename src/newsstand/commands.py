@@ -20,7 +20,19 @@ log = logging.getLogger("newsstand")
 
 
 def migrate() -> None:
+    """Apply migrations: the server commands (run, web, demo) do this on every start."""
     call_command("migrate", interactive=False, verbosity=0)
+
+
+def ensure_database() -> None:
+    """For one-off commands: create the schema of a new database, else leave it to the
+    servers' start (checking every migration costs half a second a command)."""
+    from django.db import connection
+
+    from newsstand.sources.models import Feed
+
+    if Feed._meta.db_table not in connection.introspection.table_names():
+        migrate()
 
 
 def _bind(args: argparse.Namespace) -> tuple[str, int]:
@@ -150,7 +162,7 @@ def add_feed(args: argparse.Namespace) -> int:
     from newsstand.core.errors import NewsstandError
     from newsstand.usecases.subscribe import add_feed as subscribe
 
-    migrate()
+    ensure_database()
     try:
         feed, created = subscribe(args.url, title=args.title, section=args.section)
     except NewsstandError as error:
@@ -164,7 +176,7 @@ def import_opml(args: argparse.Namespace) -> int:
     from newsstand.core.errors import NewsstandError
     from newsstand.usecases import subscribe
 
-    migrate()
+    ensure_database()
     try:
         if args.default:
             report = subscribe.import_opml(subscribe.default_opml())
@@ -186,7 +198,7 @@ def import_opml(args: argparse.Namespace) -> int:
 def export_opml(args: argparse.Namespace) -> int:
     from newsstand.usecases.subscribe import export_opml as render
 
-    migrate()
+    ensure_database()
     data = render()
     if args.output:
         Path(args.output).write_bytes(data)
@@ -198,7 +210,7 @@ def export_opml(args: argparse.Namespace) -> int:
 def refresh(args: argparse.Namespace) -> int:
     from newsstand.usecases.refresh import refresh_all, refresh_feeds
 
-    migrate()
+    ensure_database()
     report = refresh_feeds(args.feed) if args.feed else refresh_all()
     print(json.dumps(report.summary()))
     return 0
@@ -215,7 +227,7 @@ def classify(args: argparse.Namespace) -> int:
     from newsstand.usecases.classify_cli import classify_lines
     from newsstand.usecases.enrich import section_classifier
 
-    migrate()
+    ensure_database()
     slugs = set(Section.objects.values_list("slug", flat=True))
     return classify_lines(
         sys.stdin, sys.stdout, classifier=section_classifier(), sections=slugs or None
