@@ -62,6 +62,6 @@ def _headlines_only(server: DemoServerHandle) -> None:
 
     headline = [*server.feed_urls, *server.special_feed_urls.values()]
     Feed.objects.filter(url__in=headline).update(full_text=FullTextMode.NEVER)
-    Article.objects.filter(
-        feeds__url__in=headline, full_text_state=FullTextState.PENDING
-    ).update(full_text_state=FullTextState.NOT_NEEDED)
+    Article.objects.filter(feeds__url__in=headline, full_text_state=FullTextState.PENDING).update(
+        full_text_state=FullTextState.NOT_NEEDED
+    )
