@@ -23,6 +23,7 @@ import threading
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -92,7 +93,7 @@ def _load(path: Path, key: object) -> SectionClassifier:
             return SectionClassifier.from_bytes(path.read_bytes())
         except (OSError, NewsstandError) as exc:
             log.warning("section model %s unreadable (%s); using the default model", path, exc)
-    return SectionClassifier.load_default()
+    return _default_classifier()
 
 
 _CLASSIFIER = _ClassifierCache()
@@ -107,9 +108,24 @@ def classify_section(
     title: str, text: str, *, sections: Collection[str] | None = None
 ) -> tuple[str, float] | None:
     """The section slug (among ``sections`` when given) and its probability that the
-    classifier gives an article; ``None`` when it knows none of ``sections``."""
-    slug, probability = section_classifier().predict(title, text, sections=sections)
+    classifier gives an article; ``None`` when it knows none of ``sections``.
+
+    The operator's model knows only the sections their feeds declare; for an article of
+    another section, the shipped model's answer wins when it is the more confident.
+    """
+    classifier = section_classifier()
+    slug, probability = classifier.predict(title, text, sections=sections)
+    default = _default_classifier()
+    if classifier is not default:
+        other, other_probability = default.predict(title, text, sections=sections)
+        if other and other not in classifier.sections and other_probability > probability:
+            slug, probability = other, other_probability
     return (slug, probability) if slug else None
+
+
+@lru_cache(maxsize=1)
+def _default_classifier() -> SectionClassifier:
+    return SectionClassifier.load_default()
 
 
 # --- enrichment ---------------------------------------------------------------------
