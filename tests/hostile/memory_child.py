@@ -18,6 +18,16 @@ from pathlib import Path
 TESTS = Path(__file__).resolve().parent.parent
 
 
+def own_peak_rss_kib() -> int:
+    """This process's resident high-water mark (VmHWM). Not ``ru_maxrss``: Linux carries
+    that over from the parent across fork and exec, so a child of a large test runner
+    would report the runner's size."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def main(limit: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     sys.path.insert(0, str(TESTS))
@@ -59,7 +69,7 @@ def main(limit: int) -> None:
         refresh_feeds(config=RefreshConfig(policy=policy))
     for feed in feeds.values():
         feed.refresh_from_db()
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    peak_kib = own_peak_rss_kib()
     print(
         json.dumps(
             {
