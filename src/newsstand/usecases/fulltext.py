@@ -22,7 +22,6 @@ counts as a failed attempt, so the page is tried again later.
 
 from __future__ import annotations
 
-import codecs
 import logging
 import threading
 from collections import Counter
@@ -45,9 +44,9 @@ from newsstand.core.errors import (
     NewsstandError,
     NotHTML,
     RateLimited,
-    UnknownEncoding,
 )
 from newsstand.core.extract import ExtractedArticle, extract_article, needs_full_text
+from newsstand.core.extraction.decode import decode_page
 from newsstand.core.robots import (
     RobotsDisallowed,
     RobotsRules,
@@ -74,8 +73,6 @@ _HTML_MEDIA = frozenset({"text/html", "application/xhtml+xml"})
 _SNIFFED_MEDIA = frozenset(
     {"", "text/plain", "application/octet-stream", "binary/octet-stream", "text/xml"}
 )
-_AS_WINDOWS_1252 = frozenset({"latin1", "latin-1", "iso-8859-1", "iso8859-1", "ascii", "us-ascii"})
-_REFUSED_CODECS = frozenset({"utf-7", "utf-16", "utf-32", "rot-13", "base64", "hex"})
 
 
 @dataclass(frozen=True)
@@ -275,34 +272,17 @@ def _media_and_charset(content_type: str) -> tuple[str, str]:
     return media.strip().lower(), charset
 
 
-def page_of(body: bytes, content_type: str) -> bytes | str:
-    """The page to extract: the body, decoded when the HTTP header names its charset.
+def page_of(body: bytes, content_type: str) -> str:
+    """The page to extract, decoded: the HTTP header's media type and charset first (as in
+    browsers), then the page's own declaration, then sniffing.
 
-    The header's media type and charset come first (as in browsers); without a charset
-    the bytes go to the extractor, which sniffs. Raises ``NotHTML`` for a media type that
-    is not HTML, ``UnknownEncoding`` for a charset that is unknown and does not fit.
+    Raises ``NotHTML`` for a media type that is not HTML, ``UnknownEncoding`` for a charset
+    that is unknown and does not fit, ``PageTooLarge``.
     """
     media, charset = _media_and_charset(content_type)
     if media not in _HTML_MEDIA and media not in _SNIFFED_MEDIA:
         raise NotHTML(f"the page is {media[:100]}, not HTML")
-    if not charset or body.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return body
-    label = charset.lower()
-    try:
-        codec = "cp1252" if label in _AS_WINDOWS_1252 else codecs.lookup(label).name
-    except LookupError:
-        codec = ""
-    if not codec or codec in _REFUSED_CODECS:
-        try:
-            return body.decode("utf-8")  # a misspelt label on plain UTF-8
-        except UnicodeDecodeError:
-            raise UnknownEncoding(f"unknown character encoding {charset[:40]!r}") from None
-    if codec == "utf-8":
-        try:
-            return body.decode("utf-8")
-        except UnicodeDecodeError:
-            return body  # mislabelled: let the extractor sniff
-    return body.decode(codec, errors="replace")
+    return decode_page(body, charset=charset)
 
 
 def extract_page(result: FetchResult, *, now: datetime | None = None) -> ExtractedArticle:

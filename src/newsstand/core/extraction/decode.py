@@ -122,10 +122,12 @@ def _decode_declared(data: bytes, label: str) -> str:
     return _check_text(data.decode(codec, errors="replace"), codec)
 
 
-def _decode(data: bytes) -> str:
+def _decode(data: bytes, charset: str) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _check_text(data[len(bom) :].decode(encoding, errors="replace"), encoding)
+    if charset:  # the HTTP header's charset comes before the page's own declaration
+        return _decode_declared(data, charset)
     head = data[:_SNIFF_BYTES]
     utf16 = _utf16_without_bom(head)
     if utf16:
@@ -151,8 +153,9 @@ def _check_markup(text: str) -> None:
         raise NotHTML("the page is a feed, not HTML")
 
 
-def decode_page(page: bytes | str) -> str:
-    """Return the page as text.
+def decode_page(page: bytes | str, *, charset: str = "") -> str:
+    """Return the page as text; ``charset`` is the one the HTTP header names, if any
+    (a byte-order mark wins over it, and it wins over the page's own declaration).
 
     Raises ``PageTooLarge`` past ``MAX_PAGE_BYTES``, ``NotHTML`` for other formats and
     ``UnknownEncoding`` when the bytes cannot be read as text.
@@ -167,6 +170,6 @@ def decode_page(page: bytes | str) -> str:
         what = _media_of_magic(page[:16].lstrip())
         if what:
             raise NotHTML(f"the page is {what}")
-        text = _decode(page)
+        text = _decode(page, charset)
     _check_markup(text)
     return text
