@@ -90,3 +90,25 @@ def test_parallel_worker_processes_fetch_each_feed_once(publisher, tmp_path):
     assert publisher.hits == Counter({f"/feed-{n}.xml": 1 for n in range(60)})
     assert Article.objects.count() == 300
     assert Feed.objects.filter(last_status=200).count() == 60
+
+
+@pytest.mark.django_db
+def test_a_worker_whose_lease_ran_out_does_not_overwrite_the_new_holder():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from newsstand.sources.state import save_fetch_states
+
+    add_feed("https://late.example/feed.xml")
+    now = timezone.now()
+    old_token, (late,) = claim_feeds(now=now, lease=timedelta(minutes=1), limit=5)
+    new_token, _ = claim_feeds(now=now + timedelta(minutes=2), lease=timedelta(minutes=5), limit=5)
+    late.last_error_code, late.claimed_until, late.claim_token = "timeout", None, ""
+    save_fetch_states([late], token=old_token)
+    late.refresh_from_db()
+    assert (late.claim_token, late.last_error_code) == (new_token, "")
+    late.claimed_until, late.claim_token = None, ""  # the new holder releases it
+    save_fetch_states([late], token=new_token)
+    late.refresh_from_db()
+    assert late.claim_token == ""

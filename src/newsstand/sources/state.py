@@ -19,15 +19,22 @@ FETCH_STATE_FIELDS = (
 )  # fmt: skip
 
 
-def save_fetch_states(feeds: Sequence[Feed]) -> None:
+def save_fetch_states(feeds: Sequence[Feed], *, token: str) -> None:
+    """Write the fetch state of feeds this worker claimed with ``token``.
+
+    A feed whose lease ran out and that another worker claimed since is left to that
+    worker: its row no longer carries ``token``.
+    """
     if not feeds:
         return
     fields: list[Field[Any, Any]] = [Feed._meta.get_field(n) for n in FETCH_STATE_FIELDS]  # type: ignore[misc]
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
-    sql = f"UPDATE {quote(Feed._meta.db_table)} SET {assignments} WHERE id = %s"  # noqa: S608
+    table = quote(Feed._meta.db_table)
+    sql = f"UPDATE {table} SET {assignments} WHERE id = %s AND claim_token = %s"  # noqa: S608
     rows: list[list[Any]] = [
-        [f.get_db_prep_save(getattr(feed, f.attname), connection) for f in fields] + [feed.pk]
+        [f.get_db_prep_save(getattr(feed, f.attname), connection) for f in fields]
+        + [feed.pk, token]
         for feed in feeds
     ]
     with connection.cursor() as cursor:

@@ -83,7 +83,7 @@ def refresh_feeds(
     config = config or RefreshConfig.from_settings()
     now = now or timezone.now()
     batch = limit or config.batch
-    _token, feeds = claim_feeds(now=now, lease=LEASE, limit=batch, feed_ids=feed_ids)
+    token, feeds = claim_feeds(now=now, lease=LEASE, limit=batch, feed_ids=feed_ids)
     report = RefreshReport(feeds=len(feeds))
     if not feeds:
         return report
@@ -95,10 +95,10 @@ def refresh_feeds(
     for feed, outcome in zip(feeds, outcomes, strict=True):
         group.append((feed, outcome, next(prepared) if _has_body(outcome) else None))
         if len(group) == GROUP_SIZE:
-            report.add(_settle_group(group, config=config, sections=sections))
+            report.add(_settle_group(group, token=token, config=config, sections=sections))
             group = []
     if group:
-        report.add(_settle_group(group, config=config, sections=sections))
+        report.add(_settle_group(group, token=token, config=config, sections=sections))
     return report
 
 
@@ -153,6 +153,7 @@ class SectionLookup:
 def _settle_group(
     group: Sequence[tuple[Feed, FetchResult | FetchError, Prepared]],
     *,
+    token: str,
     config: RefreshConfig,
     sections: SectionLookup,
 ) -> RefreshReport:
@@ -166,7 +167,7 @@ def _settle_group(
     with transaction.atomic():
         for feed, outcome, prepared in group:
             report.add(_settle(feed, outcome, prepared, config=config, sections=sections))
-        save_fetch_states([feed for feed, _, _ in group])
+        save_fetch_states([feed for feed, _, _ in group], token=token)
     return report
 
 
