@@ -275,3 +275,28 @@ def test_at_most_per_host_pages_of_one_host_per_batch(publisher, second_publishe
     assert batches == [(7, 7), (5, 5), (2, 2), (0, 0)]
     assert sum(publisher.hits[f"/news/{n}"] for n in range(12)) == 12
     assert not Article.objects.exclude(full_text_state=FullTextState.DONE).exists()
+
+
+def test_setting_a_feed_to_never_stops_its_articles_waiting(publisher):
+    from newsstand.articles.models import Article, ArticleFeed, FullTextState
+    from newsstand.sources.models import Feed, FullTextMode
+    from newsstand.usecases.fulltext import set_full_text_mode
+    from newsstand.usecases.subscribe import add_feed
+
+    feed, _ = add_feed("https://headlines.example/feed.xml")
+    article = Article.objects.create(
+        publisher=feed.publisher,
+        identity="guid:1",
+        url="https://headlines.example/1",
+        title="One",
+        published_at=NOW,
+        first_seen_at=NOW,
+        content_hash="h",
+        full_text_state=FullTextState.PENDING,
+        full_text_next_at=NOW,
+    )
+    ArticleFeed.objects.create(article=article, feed=feed, first_seen_at=NOW)
+    assert set_full_text_mode([feed.url], FullTextMode.NEVER) == 1
+    article.refresh_from_db()
+    assert article.full_text_state == FullTextState.NOT_NEEDED
+    assert Feed.objects.get(pk=feed.pk).full_text == FullTextMode.NEVER

@@ -57,11 +57,8 @@ def _headlines_only(server: DemoServerHandle) -> None:
     """The UCI corpus has headlines only, linking to the real 2014 pages, which an offline
     demo cannot (and should not) fetch: its feeds never ask for full text. The Wikinews
     and Global Voices feeds, whose pages the demo serves, keep the default."""
-    from newsstand.articles.models import Article, FullTextState
-    from newsstand.sources.models import Feed, FullTextMode
+    from newsstand.sources.models import FullTextMode
+    from newsstand.usecases.fulltext import set_full_text_mode
 
     headline = [*server.feed_urls, *server.special_feed_urls.values()]
-    Feed.objects.filter(url__in=headline).update(full_text=FullTextMode.NEVER)
-    Article.objects.filter(feeds__url__in=headline, full_text_state=FullTextState.PENDING).update(
-        full_text_state=FullTextState.NOT_NEEDED
-    )
+    set_full_text_mode(headline, FullTextMode.NEVER)

@@ -136,6 +136,17 @@ def wanting_full_text(feed: Feed, candidates: Iterable[EntryCandidate]) -> froze
     )
 
 
+def set_full_text_mode(feed_urls: Sequence[str], mode: str) -> int:
+    """Set the full-text mode of the feeds at ``feed_urls``; with ``never``, their articles
+    still waiting for full text stop waiting. Returns how many feeds changed."""
+    changed = Feed.objects.filter(url__in=list(feed_urls)).update(full_text=mode)
+    if mode == FullTextMode.NEVER:
+        Article.objects.filter(
+            feeds__url__in=list(feed_urls), full_text_state=FullTextState.PENDING
+        ).update(full_text_state=FullTextState.NOT_NEEDED)
+    return changed
+
+
 def mark_for_full_text(
     feed: Feed, article_ids: Sequence[int], *, now: datetime | None = None
 ) -> int:
