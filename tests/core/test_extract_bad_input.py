@@ -228,6 +228,27 @@ def test_too_little_text(page):
     assert error.code == "too_little_text"
 
 
+JAPANESE = (
+    "フェリー会社は金曜日、技術者が最大の船のプロペラ軸を交換したため、月曜日から離島への運航を再開すると発表した。"
+    "運航は朝の便から始まり、週末には通常の時刻表に戻る見込みだという。"
+)
+
+
+def test_a_short_article_in_a_script_without_spaces_is_extracted():
+    # 88 characters a paragraph: one "word" when split on spaces, 44 when read.
+    page = (
+        f"<html lang='ja'><body><article><p>{JAPANESE}</p><p>{JAPANESE}</p></article></body></html>"
+    )
+    article = extract_article(page, url=URL)
+    assert "プロペラ軸" in article.text
+    assert article.word_count > 80
+
+
+def test_a_note_in_a_script_without_spaces_is_too_little_text():
+    error = _refusal("<html lang='ja'><body><p>運航は月曜日に再開します。</p></body></html>")
+    assert isinstance(error, TooLittleText)
+
+
 def test_error_codes_are_distinct_and_specific():
     classes = [PageTooLarge, PageTooDeep, NotHTML, UnknownEncoding, NotAnArticle, TooLittleText,
                ScriptShell, CookieWall, PaywallStub]  # fmt: skip

@@ -13,6 +13,7 @@ from newsstand.core.extraction.figures import insert_figures
 from newsstand.core.extraction.metadata import page_metadata
 from newsstand.core.extraction.select import choose
 from newsstand.core.extraction.structure import restore_structure
+from newsstand.core.extraction.words import count_words
 
 SENTENCE = "The committee met on Thursday to review the harbour plans in detail. "
 LONG = "<p>" + " ".join(["word"] * (TEASER_WORDS + 20)) + "</p>"
@@ -130,11 +131,42 @@ def test_choose_readability_when_trafilatura_missed_half():
     assert choose(_text(300), article)
 
 
+def test_choose_readability_when_trafilatura_adds_a_menu_of_any_size():
+    # A site menu read as the article: many more words than the article, all labels.
+    menu = "\n".join(f"Section {i}" for i in range(400))
+    article = "\n".join(f"{_text(30, 40 * i)}." for i in range(4))
+    assert choose(menu + "\n" + article, article)
+
+
+def test_keep_trafilatura_when_its_surplus_is_prose():
+    article = "\n".join(f"{_text(30, 40 * i)}." for i in range(4))
+    more = "\n".join(f"{_text(30, 5000 + 40 * i)}." for i in range(8))
+    assert not choose(article + "\n" + more, article)
+
+
+def test_keep_trafilatura_when_the_labels_sit_between_shared_lines():
+    lines = [f"{_text(30, 40 * i)}." for i in range(4)]
+    labelled = "\n".join(f"{line}\nSee it now: Shop {i}" for i, line in enumerate(lines))
+    assert not choose(labelled, "\n".join(lines))
+
+
 def test_keep_trafilatura_when_they_agree_or_differ_entirely():
     assert not choose(_text(500), _text(505))
     assert not choose(_text(500), _text(500, 10_000))
     assert choose("", _text(100))
     assert not choose(_text(100), "")
+
+
+# --- words ---------------------------------------------------------------------------
+
+
+def test_words_are_counted_in_scripts_without_spaces():
+    assert count_words("The ferry sails on Monday.") == 5
+    assert count_words("Ça coûte très cher") == 4
+    assert count_words("안녕하세요 세계") == 2  # Korean puts spaces between words
+    assert count_words("フェリーは月曜日に再開する。") == 7  # 13 Han and kana characters
+    assert count_words("新しいiPhoneを発表した") == 1 + 4  # "iPhone" and 8 characters
+    assert count_words("ภาษาไทยง่าย") == 3  # 11 Thai letters and marks
 
 
 # --- metadata --------------------------------------------------------------------------

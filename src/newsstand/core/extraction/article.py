@@ -24,6 +24,7 @@ from newsstand.core.extraction.page import Page, parse_page
 from newsstand.core.extraction.select import choose_candidate
 from newsstand.core.extraction.structure import restore_structure
 from newsstand.core.extraction.walls import consent_text, refuse_short_page
+from newsstand.core.extraction.words import count_words
 from newsstand.core.sanitize import sanitize_html
 from newsstand.core.urls import safe_url
 
@@ -87,7 +88,7 @@ def _finish(page: Page, candidate: Candidate, metadata: PageMetadata) -> Extract
         html=sanitize_html(fragment_html(fragment), page.url),
         lead_image=_lead_image(metadata, fragment, page.url),
         language=page.language,
-        word_count=len(text.split()),
+        word_count=count_words(text),
         extractor=candidate.extractor,
     )
 

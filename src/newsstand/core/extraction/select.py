@@ -22,9 +22,18 @@ trafilatura's in two cases only:
   Surplus between shared lines is embedded posts, quotes or tables that readability
   drops. When trafilatura has far more than that, readability has usually kept one
   section of a long page, and trafilatura stays.
+- readability's text lies within trafilatura's (``CONTAINED``), and what trafilatura has
+  more is page furniture at the edges: at least ``FURNITURE_SHARE`` of those surplus words
+  are in fragment lines (the menus, link labels and headlines of other stories that the
+  gate above looks for), and at most ``INNER_FURNITURE`` of them sit between lines both
+  kept. However large the surplus, it is not article text: a section of a long article
+  is made of sentences.
 - trafilatura's text lies within readability's and readability has at least twice as
   much (``HALF`` or less of readability's 4-grams are in trafilatura's): trafilatura
   missed part of the article.
+
+Words are counted by ``count_words`` (Chinese, Japanese and Thai have no spaces), and a
+line closed by the full stop or closing bracket of those scripts is a sentence, not a fragment.
 
 The measurements behind these numbers are in docs/decisions/0005-extraction.md.
 """
@@ -32,12 +41,14 @@ The measurements behind these numbers are in docs/decisions/0005-extraction.md.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from lxml import etree
 
 from newsstand.core.extraction.blocks import fragment_text
 from newsstand.core.extraction.engines import Candidate, run_readability
 from newsstand.core.extraction.page import Page
+from newsstand.core.extraction.words import count_words
 
 SHORT_WORDS = 100
 MISSED_TEXT_RATIO = 2.0
@@ -49,10 +60,12 @@ EXCESS_HIGH = 0.8
 TRF_CONTAINED = 0.95
 HALF = 0.5
 INNER_SURPLUS = 0.05
+FURNITURE_SHARE = 0.6
+INNER_FURNITURE = 0.1
 
 _WORD = re.compile(r"\w+")
 _PARAGRAPH_TEXT = etree.XPath("//p//text()")
-_CLOSING = frozenset('.!?:"\u201d)')
+_CLOSING = frozenset('.!?:"\u201d)\u3002\uff01\uff1f\u300d\u300f\uff09')
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
@@ -60,20 +73,21 @@ def _shingles(text: str) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + 4]) for i in range(max(1, len(words) - 3))} if words else set()
 
 
+def _is_fragment(line: str) -> bool:
+    """A short line with no closing punctuation: a label, a menu entry, a headline."""
+    return count_words(line) <= FRAGMENT_WORDS and line.rstrip()[-1:] not in _CLOSING
+
+
 def worth_second_opinion(page: Page, text: str) -> bool:
     """Whether trafilatura's reading ``text`` shows a sign that readability may do better."""
-    words = len(text.split())
+    words = count_words(text)
     if words < SHORT_WORDS:
         return True
-    paragraph_words = sum(len(str(piece).split()) for piece in _PARAGRAPH_TEXT(page.tree))
+    paragraph_words = sum(count_words(str(piece)) for piece in _PARAGRAPH_TEXT(page.tree))
     if paragraph_words >= MISSED_TEXT_RATIO * words:
         return True
     lines = [line for line in text.split("\n") if line.strip()]
-    fragments = sum(
-        1
-        for line in lines
-        if len(line.split()) <= FRAGMENT_WORDS and line.rstrip()[-1:] not in _CLOSING
-    )
+    fragments = sum(1 for line in lines if _is_fragment(line))
     return fragments >= FRAGMENT_SHARE * len(lines)
 
 
@@ -86,26 +100,49 @@ def choose(first_text: str, second_text: str) -> bool:
         return False
     shared = len(first & second)
     first_in_second, second_in_first = shared / len(first), shared / len(second)
-    if second_in_first >= CONTAINED and EXCESS_LOW <= first_in_second <= EXCESS_HIGH:
-        return _inner_surplus(first_text, second) <= INNER_SURPLUS
+    if second_in_first >= CONTAINED and first_in_second < TRF_CONTAINED:
+        surplus = _Surplus.of(first_text, second)
+        if (
+            EXCESS_LOW <= first_in_second <= EXCESS_HIGH
+            and surplus.inner <= INNER_SURPLUS * surplus.total
+        ):
+            return True
+        return (
+            surplus.words > 0
+            and surplus.furniture >= FURNITURE_SHARE * surplus.words
+            and surplus.inner <= INNER_FURNITURE * surplus.words
+        )
     return first_in_second >= TRF_CONTAINED and second_in_first <= HALF
 
 
-def _inner_surplus(text: str, other: set[tuple[str, ...]]) -> float:
-    """Share of ``text``'s words in lines missing from ``other`` that sit between lines
-    present in it (an embedded post or quote, not a header or a footer)."""
-    lines = []
-    for line in text.split("\n"):
-        words = len(line.split())
-        if words:
-            shingles = _shingles(line)
-            shared = len(shingles & other) >= 0.5 * len(shingles) if shingles else False
-            lines.append((shared, words))
-    kept = [i for i, (shared, _) in enumerate(lines) if shared]
-    if not kept:
-        return 0.0
-    inner = sum(words for i, (shared, words) in enumerate(lines[kept[0] : kept[-1]]) if not shared)
-    return inner / sum(words for _, words in lines)
+@dataclass(frozen=True)
+class _Surplus:
+    """The words of one reading's lines that are missing from the other reading."""
+
+    total: int  # all the words of the reading
+    words: int  # words in its lines missing from the other
+    inner: int  # of those, words between lines both kept (embedded posts, quotes)
+    furniture: int  # of those, words in fragment lines (labels, menus, headlines)
+
+    @classmethod
+    def of(cls, text: str, other: set[tuple[str, ...]]) -> _Surplus:
+        lines = []
+        for line in text.split("\n"):
+            words = count_words(line)
+            if words:
+                shingles = _shingles(line)
+                shared = len(shingles & other) >= 0.5 * len(shingles) if shingles else False
+                lines.append((shared, words, _is_fragment(line)))
+        kept = [i for i, (shared, _, _) in enumerate(lines) if shared]
+        missing = [
+            (i, words, fragment) for i, (shared, words, fragment) in enumerate(lines) if not shared
+        ]
+        return cls(
+            total=sum(words for _, words, _ in lines),
+            words=sum(words for _, words, _ in missing),
+            inner=sum(words for i, words, _ in missing if kept and kept[0] < i < kept[-1]),
+            furniture=sum(words for _, words, fragment in missing if fragment),
+        )
 
 
 def choose_candidate(page: Page, first: Candidate | None) -> Candidate | None:

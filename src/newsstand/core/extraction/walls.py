@@ -12,6 +12,7 @@ import re
 from lxml import etree
 
 from newsstand.core.errors import CookieWall, PaywallStub, ScriptShell, TooLittleText
+from newsstand.core.extraction.words import count_words
 
 # An article under this many words is refused; a paywall stub is recognised under the second.
 MIN_WORDS = 40
@@ -77,7 +78,7 @@ def refuse_short_page(tree: etree._Element, text: str) -> None:
     text is a consent notice and ``PaywallStub`` when the text or the page's JSON-LD says the
     article is for subscribers; otherwise the text is a short article and it returns.
     """
-    words = len(text.split())
+    words = count_words(text)
     if words >= PAYWALL_STUB_WORDS:
         return
     if words >= MIN_WORDS:
@@ -87,7 +88,7 @@ def refuse_short_page(tree: etree._Element, text: str) -> None:
             raise PaywallStub("the page is a paywall stub: the article is for subscribers", text)
         return
     page_text = visible_text(tree)
-    page_words = len(page_text.split())
+    page_words = count_words(page_text)
     if page_words < MIN_WORDS and _SCRIPTS(tree):
         raise ScriptShell("the page is a JavaScript shell: its text is drawn by scripts", text)
     if page_words < COOKIE_WALL_WORDS and consent_markers(page_text) >= 2:
