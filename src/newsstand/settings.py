@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "newsstand.sources",
     "newsstand.articles",
+    "newsstand.stories",
     "newsstand.web",
 ]
 

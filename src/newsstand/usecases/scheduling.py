@@ -20,8 +20,10 @@ from newsstand.articles.models import Article
 from newsstand.sources.claims import pending_count as due_feed_count
 from newsstand.usecases.config import RefreshConfig
 from newsstand.usecases.fulltext import FullTextConfig
+from newsstand.usecases.stories import close_quiet_stories, has_pending
 from newsstand.usecases.tasks import (
     ENRICH_BATCH,
+    assign_new_stories,
     enrich_new_articles,
     extract_pending_articles,
     refresh_due_feeds,
@@ -56,9 +58,11 @@ def _top_up(task: Task[Any, Any], *, due: int, batch: int) -> int:
 
 
 def schedule_tick(*, now: datetime | None = None, config: RefreshConfig | None = None) -> int:
-    """Enqueue the tasks the due work needs; returns how many were enqueued."""
+    """Enqueue the tasks the due work needs; returns how many were enqueued. Closes the
+    stories that went quiet on the way."""
     now = now or timezone.now()
     config = config or RefreshConfig.from_settings()
+    close_quiet_stories(now)
     return (
         _top_up(refresh_due_feeds, due=due_feed_count(now), batch=config.batch)
         + _top_up(
@@ -71,5 +75,7 @@ def schedule_tick(*, now: datetime | None = None, config: RefreshConfig | None =
             due=Article.objects.filter(enriched_at__isnull=True).count(),
             batch=ENRICH_BATCH,
         )
+        # One assignment task at a time: assigners take turns on one lock anyway.
+        + _top_up(assign_new_stories, due=int(has_pending(now)), batch=1)
         + _daily(train_section_model, now)
     )

@@ -15,6 +15,7 @@ from django_tasks import task
 from newsstand.usecases.enrich import enrich_pending, train_operator_model
 from newsstand.usecases.fulltext import extract_pending
 from newsstand.usecases.refresh import refresh_feeds
+from newsstand.usecases.stories import ASSIGN_BATCH, assign_pending
 
 FETCH_QUEUE = "fetch"
 FULLTEXT_QUEUE = "fulltext"
@@ -45,6 +46,12 @@ def extract_pending_articles() -> dict[str, Any]:
 def enrich_new_articles() -> dict[str, Any]:
     """Language, section and entities of one batch of articles not yet enriched."""
     return dataclasses.asdict(enrich_pending(ENRICH_BATCH))
+
+
+@task(queue_name=ENRICH_QUEUE)
+def assign_new_stories() -> dict[str, Any]:
+    """Put one batch of enriched articles into their stories (see usecases.stories)."""
+    return dataclasses.asdict(assign_pending(ASSIGN_BATCH))
 
 
 @task(queue_name=ENRICH_QUEUE)

@@ -1,0 +1,171 @@
+"""Django admin for stories: editors see each story's score and its parts, and pin,
+boost, bury or pick stories with actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from newsstand.core.ranking import StoryScore
+from newsstand.stories import queries
+from newsstand.stories.models import PublisherWeight, Story
+
+NO_SCORE = "-"
+BOOST = 2.0  # what the "boost" action multiplies a story's score by
+
+
+class ScoredChangeList(ChangeList):
+    """The admin's list of stories, each row given its score at the time of the request."""
+
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        stories = list(self.result_list)
+        scores = queries.scores_of(stories, timezone.now())
+        for story in stories:
+            story.ranking = scores.get(story.pk)  # type: ignore[attr-defined]
+
+
+def _score(story: Story) -> StoryScore | None:
+    return getattr(story, "ranking", None)
+
+
+@admin.action(description="Pin to the top")
+def pin(modeladmin: StoryAdmin, request: HttpRequest, queryset: QuerySet[Story]) -> None:
+    modeladmin.message_user(request, f"Pinned {queryset.update(pinned=True)} stories.")
+
+
+@admin.action(description="Unpin")
+def unpin(modeladmin: StoryAdmin, request: HttpRequest, queryset: QuerySet[Story]) -> None:
+    modeladmin.message_user(request, f"Unpinned {queryset.update(pinned=False)} stories.")
+
+
+@admin.action(description=f"Boost (score x {BOOST:g})")
+def boost(modeladmin: StoryAdmin, request: HttpRequest, queryset: QuerySet[Story]) -> None:
+    count = queryset.update(boost=BOOST, buried=False)
+    modeladmin.message_user(request, f"Boosted {count} stories.")
+
+
+@admin.action(description="Bury (never a top story)")
+def bury(modeladmin: StoryAdmin, request: HttpRequest, queryset: QuerySet[Story]) -> None:
+    count = queryset.update(buried=True, pinned=False, boost=1.0)
+    modeladmin.message_user(request, f"Buried {count} stories.")
+
+
+@admin.action(description="Back to normal ranking (no pin, boost or burial)")
+def unrank(modeladmin: StoryAdmin, request: HttpRequest, queryset: QuerySet[Story]) -> None:
+    count = queryset.update(buried=False, pinned=False, boost=1.0)
+    modeladmin.message_user(request, f"{count} stories ranked normally again.")
+
+
+@admin.action(description="Mark as Our Pick")
+def mark_pick(modeladmin: StoryAdmin, request: HttpRequest, queryset: QuerySet[Story]) -> None:
+    count = queryset.filter(pick=False).update(pick=True, picked_at=timezone.now())
+    modeladmin.message_user(request, f"{count} stories added to Our Picks.")
+
+
+@admin.action(description="Remove from Our Picks")
+def unmark_pick(modeladmin: StoryAdmin, request: HttpRequest, queryset: QuerySet[Story]) -> None:
+    count = queryset.update(pick=False, picked_at=None)
+    modeladmin.message_user(request, f"{count} stories removed from Our Picks.")
+
+
+@admin.register(Story)
+class StoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = (
+        "headline",
+        "publisher_count",
+        "article_count",
+        "last_published",
+        "score",
+        "breadth",
+        "velocity",
+        "recency",
+        "weight",
+        "pinned",
+        "boost",
+        "buried",
+        "pick",
+        "state",
+    )
+    list_filter = ("state", "pinned", "buried", "pick", "section")
+    list_select_related = ("section",)
+    search_fields = ("headline",)
+    date_hierarchy = "last_published"
+    actions = (pin, unpin, boost, bury, unrank, mark_pick, unmark_pick)
+    fields = (
+        "headline",
+        "headline_article",
+        "section",
+        "state",
+        ("first_published", "last_published"),
+        ("article_count", "publisher_count"),
+        ("pinned", "boost", "buried"),
+        ("pick", "picked_at"),
+        "pick_note",
+        "components",
+    )
+    readonly_fields = (
+        "headline",
+        "headline_article",
+        "section",
+        "state",
+        "first_published",
+        "last_published",
+        "article_count",
+        "publisher_count",
+        "components",
+    )
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return ScoredChangeList
+
+    @admin.display(description="score")
+    def score(self, story: Story) -> str:
+        scored = _score(story)
+        return f"{scored.score:.3f}" if scored else NO_SCORE
+
+    @admin.display(description="breadth")
+    def breadth(self, story: Story) -> str:
+        scored = _score(story)
+        return f"{scored.breadth:.2f}" if scored else NO_SCORE
+
+    @admin.display(description="velocity")
+    def velocity(self, story: Story) -> str:
+        scored = _score(story)
+        return f"{scored.velocity:.2f}" if scored else NO_SCORE
+
+    @admin.display(description="recency")
+    def recency(self, story: Story) -> str:
+        scored = _score(story)
+        return f"{scored.recency:.2f}" if scored else NO_SCORE
+
+    @admin.display(description="publisher weight")
+    def weight(self, story: Story) -> str:
+        scored = _score(story)
+        return f"{scored.weight:.2f}" if scored else NO_SCORE
+
+    @admin.display(description="score now")
+    def components(self, story: Story) -> str:
+        scored = queries.scores_of([story], timezone.now()).get(story.pk)
+        return scored.components() if scored else NO_SCORE
+
+    def save_model(self, request: HttpRequest, obj: Story, form: Any, change: bool) -> None:
+        if obj.pick and obj.picked_at is None:
+            obj.picked_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # stories come from the clusterer
+
+
+@admin.register(PublisherWeight)
+class PublisherWeightAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("publisher", "weight")
+    list_editable = ("weight",)
+    raw_id_fields = ("publisher",)
+    search_fields = ("publisher__name",)
