@@ -12,7 +12,7 @@ from newsstand.core.extraction.chrome import is_chrome_text, remove_chrome
 from newsstand.core.extraction.figures import insert_figures
 from newsstand.core.extraction.metadata import page_metadata
 from newsstand.core.extraction.select import choose
-from newsstand.core.extraction.structure import restore_structure
+from newsstand.core.extraction.structure import restore_quotes, restore_structure
 from newsstand.core.extraction.words import count_words
 
 SENTENCE = "The committee met on Thursday to review the harbour plans in detail. "
@@ -266,3 +266,40 @@ def test_structure_is_left_alone_when_the_extraction_has_some():
         f"<div><h3>Kept</h3><p>{SENTENCE}one</p><p>{SENTENCE}two</p></div>"
     )
     assert restore_structure(fragment, page) == 0
+
+
+def test_embedded_posts_and_quotes_are_restored_between_kept_paragraphs():
+    post = (
+        "<blockquote class='twitter-tweet'><p>The harbour is open again this morning.</p>"
+        "&mdash; Harbour Office (@harbour) <a href='https://social.example/1'>May 2, 2025</a>"
+        "</blockquote><script src='https://social.example/widgets.js'></script>"
+    )
+    page = _tree(
+        f"<html><body><article><p>{SENTENCE}one</p>{post}"
+        "<blockquote><p>We are glad to see the boats back, said the mayor.</p></blockquote>"
+        f"<p>{SENTENCE}two</p><blockquote><p>Quoted after the article ends.</p></blockquote>"
+        "</article><aside><blockquote><p>A quote in the sidebar.</p></blockquote></aside>"
+        "</body></html>"
+    )
+    fragment = html.fragment_fromstring(f"<div><p>{SENTENCE}one</p><p>{SENTENCE}two</p></div>")
+    assert restore_quotes(fragment, page) == 2
+    assert [child.tag for child in fragment] == ["p", "blockquote", "blockquote", "p"]
+    lines = fragment_text(fragment).split("\n")
+    assert lines[1:4] == [
+        "The harbour is open again this morning.",
+        "\u2014 Harbour Office (@harbour) May 2, 2025",
+        "We are glad to see the boats back, said the mayor.",
+    ]
+    assert fragment.find(".//script") is None and fragment[1].get("class") is None
+
+
+def test_a_quote_already_in_the_extraction_is_not_repeated():
+    page = _tree(
+        f"<html><body><p>{SENTENCE}one</p><blockquote><p>{SENTENCE}quoted</p></blockquote>"
+        f"<p>{SENTENCE}two</p></body></html>"
+    )
+    # The extractor moved the quote's text after the paragraphs around it.
+    fragment = html.fragment_fromstring(
+        f"<div><p>{SENTENCE}one</p><p>{SENTENCE}two</p><p>{SENTENCE}quoted</p></div>"
+    )
+    assert restore_quotes(fragment, page) == 0

@@ -22,7 +22,7 @@ from newsstand.core.extraction.figures import captions_of, insert_figures, resto
 from newsstand.core.extraction.metadata import PageMetadata, page_metadata
 from newsstand.core.extraction.page import Page, parse_page
 from newsstand.core.extraction.select import choose_candidate
-from newsstand.core.extraction.structure import restore_structure
+from newsstand.core.extraction.structure import restore_quotes, restore_structure
 from newsstand.core.extraction.walls import consent_text, refuse_short_page
 from newsstand.core.extraction.words import count_words
 from newsstand.core.sanitize import sanitize_html
@@ -72,6 +72,7 @@ def _lead_image(metadata: PageMetadata, fragment: etree._Element, url: str) -> s
 def _finish(page: Page, candidate: Candidate, metadata: PageMetadata) -> ExtractedArticle:
     fragment = candidate.body
     restore_structure(fragment, page.tree)
+    restore_quotes(fragment, page.tree)
     _drop_headline(fragment, metadata.title)
     remove_chrome(fragment, lambda: link_texts(page.tree))
     text = fragment_text(fragment)

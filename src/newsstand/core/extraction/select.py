@@ -40,7 +40,6 @@ The measurements behind these numbers are in docs/decisions/0005-extraction.md.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -48,7 +47,7 @@ from lxml import etree
 from newsstand.core.extraction.blocks import fragment_text
 from newsstand.core.extraction.engines import Candidate, run_readability
 from newsstand.core.extraction.page import Page
-from newsstand.core.extraction.words import count_words
+from newsstand.core.extraction.words import count_words, shingles
 
 SHORT_WORDS = 100
 MISSED_TEXT_RATIO = 2.0
@@ -63,14 +62,8 @@ INNER_SURPLUS = 0.05
 FURNITURE_SHARE = 0.6
 INNER_FURNITURE = 0.1
 
-_WORD = re.compile(r"\w+")
 _PARAGRAPH_TEXT = etree.XPath("//p//text()")
 _CLOSING = frozenset('.!?:"\u201d)\u3002\uff01\uff1f\u300d\u300f\uff09')
-
-
-def _shingles(text: str) -> set[tuple[str, ...]]:
-    words = _WORD.findall(text)
-    return {tuple(words[i : i + 4]) for i in range(max(1, len(words) - 3))} if words else set()
 
 
 def _is_fragment(line: str) -> bool:
@@ -95,7 +88,7 @@ def choose(first_text: str, second_text: str) -> bool:
     """Whether readability's reading (``second_text``) should replace trafilatura's."""
     if not first_text.strip():
         return bool(second_text.strip())
-    first, second = _shingles(first_text), _shingles(second_text)
+    first, second = shingles(first_text), shingles(second_text)
     if not first or not second:
         return False
     shared = len(first & second)
@@ -130,8 +123,8 @@ class _Surplus:
         for line in text.split("\n"):
             words = count_words(line)
             if words:
-                shingles = _shingles(line)
-                shared = len(shingles & other) >= 0.5 * len(shingles) if shingles else False
+                grams = shingles(line)
+                shared = len(grams & other) >= 0.5 * len(grams) if grams else False
                 lines.append((shared, words, _is_fragment(line)))
         kept = [i for i, (shared, _, _) in enumerate(lines) if shared]
         missing = [

@@ -5,13 +5,21 @@ and loses the sub-heads ("What's new", "The background") and lists between them.
 ``restore_structure`` puts back a page's heading or list when it stood between two
 paragraphs that the extraction kept next to each other (with at most some dropped
 chrome between): it was part of the same run of text. Lists made mostly of links (related stories) are not put back.
+
+``restore_quotes`` does the same for block quotes, whatever else the extraction kept:
+extractors drop embedded posts (a ``<blockquote>`` and the embedding script) that the
+article quotes between its paragraphs.
 """
 
 from __future__ import annotations
 
+from copy import deepcopy
+
 from lxml import etree
 
+from newsstand.core.extraction.blocks import fragment_text
 from newsstand.core.extraction.chrome import is_chrome_text
+from newsstand.core.extraction.words import shingles
 
 _CANDIDATES = etree.XPath(
     "//body//*[self::h2 or self::h3 or self::h4 or self::ul or self::ol]"
@@ -101,3 +109,85 @@ def restore_structure(fragment: etree._Element, tree: etree._Element) -> int:
         if isinstance(element.tag, str) and "data-restored" in element.attrib:
             del element.attrib["data-restored"]
     return restored
+
+
+_QUOTES = etree.XPath(
+    "//body//blockquote[not(ancestor::blockquote or ancestor::header or ancestor::nav"
+    " or ancestor::aside or ancestor::footer or ancestor::form)]"
+)
+_MAX_QUOTES = 30
+# The paragraphs around a quote, not counting those of other quotes.
+_PRECEDING_OUTSIDE_QUOTES = etree.XPath(
+    f"preceding::p[normalize-space()][not(ancestor::blockquote)][position() <= {_NEAREST}]"
+)
+_FOLLOWING_OUTSIDE_QUOTES = etree.XPath(
+    f"following::p[normalize-space()][not(ancestor::blockquote)][position() <= {_NEAREST}]"
+)
+# A quote is already there when more than this share of its 4-grams is in the fragment.
+_PRESENT_SHARE = 0.3
+_DROPPED_IN_QUOTES = ("script", "style", "noscript", "iframe", "button", "form", "svg")
+
+
+def _paragraphs(fragment: etree._Element) -> dict[str, etree._Element]:
+    return {_key(p): p for p in fragment.iter("p") if _key(p)}
+
+
+def _quote_copy(quote: etree._Element) -> etree._Element:
+    """The quote's content without scripts or attributes (the sanitiser comes after)."""
+    copy = deepcopy(quote)
+    copy.tail = None
+    for element in list(copy.iter(*_DROPPED_IN_QUOTES)):
+        parent = element.getparent()
+        if parent is not None:
+            _drop_keeping_tail(element)
+    for element in copy.iter():
+        if isinstance(element.tag, str):
+            keep = {name: element.get(name) for name in ("href", "src") if element.get(name)}
+            element.attrib.clear()
+            element.attrib.update(keep)
+    return copy
+
+
+def _drop_keeping_tail(element: etree._Element) -> None:
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail and element.tail.strip():
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def restore_quotes(fragment: etree._Element, tree: etree._Element) -> int:
+    """Insert into ``fragment`` the page's block quotes it lost; return how many.
+
+    Extractors drop embedded posts (a ``<blockquote>`` followed by the embedding script)
+    and some quotes. A page's quote goes back when the paragraphs just before and just
+    after it on the page were both kept, one after the other, and its text is not there
+    already: it stood inside the run of article text.
+    """
+    paragraphs = _paragraphs(fragment)
+    if not paragraphs:
+        return 0
+    present = shingles(fragment_text(fragment))
+    restored: list[etree._Element] = []
+    for quote in _QUOTES(tree)[:_MAX_QUOTES]:
+        quoted = shingles(_text(quote))
+        if not quoted or len(quoted & present) > _PRESENT_SHARE * len(quoted):
+            continue
+        first = _nearest_kept(list(reversed(_PRECEDING_OUTSIDE_QUOTES(quote))), paragraphs)
+        second = _nearest_kept(list(_FOLLOWING_OUTSIDE_QUOTES(quote)), paragraphs)
+        if first is None or second is None:
+            continue
+        following = first.getnext()
+        while following is not None and any(following is r for r in restored):
+            following = following.getnext()
+        if following is not second:
+            continue
+        copy = _quote_copy(quote)
+        second.addprevious(copy)
+        restored.append(copy)
+    return len(restored)

@@ -34,3 +34,13 @@ def count_words(text: str) -> int:
     southeast = len(_SOUTHEAST_ASIAN.findall(text))
     spaced = len(_UNSPACED.sub(" ", text).split())
     return spaced + -(-han_kana // HAN_KANA_PER_WORD) + -(-southeast // SOUTHEAST_ASIAN_PER_WORD)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def shingles(text: str) -> set[tuple[str, ...]]:
+    """The word 4-grams of ``text`` (the unit of the Zyte scorer and of near-duplicate
+    detection); a text of fewer than four words is one shingle."""
+    words = _WORD.findall(text)
+    return {tuple(words[i : i + 4]) for i in range(max(1, len(words) - 3))} if words else set()
