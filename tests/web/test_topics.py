@@ -112,8 +112,8 @@ def test_article_page_links_its_entities_to_topics(
     article = make_article(title="Gusenbauer reelected", content=f"<p>{text}</p>")
     store_mentions(article.id, extract_entities(article.title, text))
 
-    # sections, article, entities
-    with django_assert_max_num_queries(3):
+    # sections, article, entities, its story (none here)
+    with django_assert_max_num_queries(4):
         response = client.get(f"/article/{article.id}/")
 
     links = _entity_links(response.content.decode(), "entity-list")

@@ -27,7 +27,7 @@ class ScoredChangeList(ChangeList):
         stories = list(self.result_list)
         scores = queries.scores_of(stories, timezone.now())
         for story in stories:
-            story.ranking = scores.get(story.pk)  # type: ignore[attr-defined]
+            story.ranking = scores.get(story.pk)
 
 
 def _score(story: Story) -> StoryScore | None:

@@ -8,6 +8,9 @@ urlpatterns = [
     path("section/<slug:slug>/", views.section_page, name="section"),
     path("publisher/<int:publisher_id>/", views.publisher_page, name="publisher"),
     path("article/<int:article_id>/", views.article_page, name="article"),
+    path("story/<int:story_id>/", views.story_page, name="story"),
+    path("top/", views.top_stories_page, name="top"),
+    path("top/<slug:slug>/", views.top_stories_page, name="top_section"),
     path("topic/<slug:slug>/", views.topic_page, name="topic"),
     path("health/feeds/", views.feed_health, name="feed_health"),
 ]

@@ -9,13 +9,20 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from newsstand.articles import queries as article_queries
 from newsstand.articles.models import Article, Entity
 from newsstand.sources import queries as source_queries
 from newsstand.sources.models import FeedState, Publisher, Section
+from newsstand.stories import queries as story_queries
+from newsstand.stories.models import Story
 
 FRONT_TOP = 12
+FRONT_STORIES = 10
+FRONT_PICKS = 6
+TOP_PAGE_SIZE = 30
+RELATED_STORIES = 5
 FRONT_PER_SECTION = 6
 LIST_PAGE_SIZE = 30
 HEALTH_PAGE_SIZE = 100
@@ -45,8 +52,12 @@ def _languages(request: HttpRequest) -> dict[str, Any]:
 
 
 def front_page(request: HttpRequest) -> HttpResponse:
+    """Top stories with their lead articles, Our Picks, then the sections. With a language
+    chosen (stories span languages), or before any story exists, the latest articles stand
+    in for the top stories."""
     language = _language(request)
-    top = article_queries.latest_articles(FRONT_TOP, language)
+    stories = [] if language else story_queries.top_stories(timezone.now(), FRONT_STORIES)
+    top = [] if stories else article_queries.latest_articles(FRONT_TOP, language)
     sections = source_queries.all_sections()
     blocks = article_queries.latest_by_section(sections, FRONT_PER_SECTION, language)
     return render(
@@ -54,11 +65,51 @@ def front_page(request: HttpRequest) -> HttpResponse:
         "web/front.html",
         {
             "nav_sections": sections,
+            "stories": stories,
+            "picks": [] if language else story_queries.picks(FRONT_PICKS),
             "top": top,
             "blocks": blocks,
             "publisher_count": source_queries.publisher_count(),
             "article_count": article_queries.article_count(),
             **_languages(request),
+        },
+    )
+
+
+def top_stories_page(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    """Stories ranked right now, overall or in one section; editors see each score's parts."""
+    section = None
+    if slug is not None:
+        try:
+            section = source_queries.section_by_slug(slug)
+        except Section.DoesNotExist:
+            raise Http404("No such section") from None
+    stories = story_queries.top_stories(timezone.now(), TOP_PAGE_SIZE, section=section)
+    return _render(
+        request,
+        "web/top_stories.html",
+        {
+            "section": section,
+            "stories": stories,
+            "current_section": section.slug if section else None,
+            "show_scores": request.user.is_staff,
+        },
+    )
+
+
+def story_page(request: HttpRequest, story_id: int) -> HttpResponse:
+    """Full coverage: every publisher's take on one story, and the stories near it."""
+    try:
+        story = story_queries.story_by_id(story_id)
+    except Story.DoesNotExist:
+        raise Http404("No such story") from None
+    return _render(
+        request,
+        "web/story.html",
+        {
+            "coverage": story_queries.coverage(story),
+            "story": story,
+            "related": story_queries.related(story, RELATED_STORIES),
         },
     )
 
@@ -95,7 +146,13 @@ def article_page(request: HttpRequest, article_id: int) -> HttpResponse:
     except Article.DoesNotExist:
         raise Http404("No such article") from None
     entities = article_queries.article_entities(article)
-    return _render(request, "web/article.html", {"article": article, "entities": entities})
+    story = story_queries.story_of(article)
+    related = story_queries.related(story, RELATED_STORIES) if story else []
+    return _render(
+        request,
+        "web/article.html",
+        {"article": article, "entities": entities, "story": story, "related": related},
+    )
 
 
 def topic_page(request: HttpRequest, slug: str) -> HttpResponse:

@@ -1,0 +1,195 @@
+"""Story pages, top stories and the story-first front page, through Django's test client,
+on stories made by the real assignment use case."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from newsstand.articles.models import Article
+from newsstand.stories.models import PublisherWeight, Story, StoryArticle
+from newsstand.usecases.stories import assign_stories
+
+pytestmark = pytest.mark.django_db
+
+IOS = [
+    "Apple iOS 7.1: All the Cool New Features and Fixes",
+    "Apple Releases iOS 7.1 Update",
+    "Apple Releases iOS 7.1 With Homescreen Crash Fix, CarPlay Support",
+    "iOS 7.1 adds manual control of Siri, Apple CarPlay",
+]
+DUNHAM = [
+    "Lena Dunham Apologizes For Molestation Joke On Twitter",
+    "Lena Dunham admits molestation joke was off-colour",
+]
+IPHONE = ["Apple iPhone 6 rumours: bigger screen, sapphire glass"]
+WIRE = (
+    "Apple released version 7.1 of its iOS software for iPhone and iPad on Monday, with "
+    "CarPlay support for cars, a faster iPhone 4 and a fix for a crash of the home screen."
+)
+
+
+@pytest.fixture
+def stories(make_article, make_publisher) -> dict[str, Story]:
+    """Three stories: iOS 7.1 (four publishers, two countries, one wire copy), Dunham (two
+    publishers), an iPhone rumour (one)."""
+    made: dict[str, list[Article]] = {"ios": [], "dunham": [], "iphone": []}
+    countries = ["US", "GB", "US", ""]
+    for n, title in enumerate(IOS):
+        publisher = make_publisher(f"Tech {n}", country=countries[n])
+        summary = f"<p>{WIRE}</p>" if n in (1, 2) else ""
+        made["ios"].append(
+            make_article(
+                publisher=publisher,
+                title=title,
+                summary=summary,
+                section="technology",
+                age=timedelta(hours=4 - n),
+            )
+        )
+    for n, title in enumerate(DUNHAM):
+        made["dunham"].append(
+            make_article(title=title, section="entertainment", age=timedelta(hours=3 - n))
+        )
+    made["iphone"].append(make_article(title=IPHONE[0], section="technology"))
+    ids = [a.pk for group in made.values() for a in group]
+    assign_stories(ids, now=timezone.now())
+    return {name: StoryArticle.objects.get(article=group[0]).story for name, group in made.items()}
+
+
+def text(response) -> str:
+    assert response.status_code == 200
+    return html.unescape(response.content.decode())
+
+
+def test_story_page_shows_full_coverage(client: Client, stories) -> None:
+    ios = stories["ios"]
+    assert ios.article_count == 4
+
+    page = text(client.get(f"/story/{ios.pk}/"))
+
+    assert f"<h1>{ios.headline}</h1>" in page
+    assert "4 articles from 4 publishers" in page
+    assert "First reported by" in page and "Tech 0" in page
+    for title in IOS[:1] + IOS[3:]:
+        assert title in page
+    # the wire copy is folded under the article it copies, its publisher linked
+    timeline = page[page.index('id="timeline-heading"') : page.index('id="counts-heading"')]
+    assert "Also carried by: " in timeline and "Tech 2" in timeline
+    assert IOS[2] not in timeline
+    # counts by publisher and by country
+    assert re.search(r">US</th><td>2</td>", page)
+    assert re.search(r">GB</th><td>1</td>", page)
+    assert "not known" in page
+    assert "Latest developments" in page
+    # related stories: the nearest other stories, never this one
+    related = page[page.index('id="related-stories-heading"') :]
+    assert f'href="/story/{stories["iphone"].pk}/"' in related
+    assert f'href="/story/{ios.pk}/"' not in related
+
+
+def test_unknown_story_is_404(client: Client) -> None:
+    assert client.get("/story/999999/").status_code == 404
+
+
+def test_article_page_links_its_story_and_related_stories(client: Client, stories) -> None:
+    ios = stories["ios"]
+    article = ios.headline_article
+
+    page = text(client.get(f"/article/{article.pk}/"))
+
+    assert f'href="/story/{ios.pk}/"' in page
+    assert "Full coverage: 4 articles from 4 publishers" in page
+    related = page[page.index('id="related-stories-heading"') :]
+    assert f'href="/story/{ios.pk}/"' not in related
+    assert "/story/" in related
+
+
+def test_front_page_puts_top_stories_first(client: Client, stories) -> None:
+    page = text(client.get("/"))
+
+    top = page[page.index('id="top-heading"') :]
+    ios = stories["ios"]
+    # the broadest story leads, with its lead article and "N more from ..."
+    first = re.search(r'<a class="headline" href="/article/(\d+)/">', top)
+    assert first and int(first.group(1)) == ios.headline_article_id
+    assert "3 more from Tech" in top
+    assert top.index(f"/story/{ios.pk}/") < top.index(f"/story/{stories['dunham'].pk}/")
+    # then the sections, as before
+    assert 'id="section-technology"' in page
+    assert 'id="latest-heading"' not in page
+
+
+def test_our_picks_follow_the_top_stories(client: Client, stories) -> None:
+    pick = stories["dunham"]
+    pick.pick, pick.pick_note, pick.picked_at = True, "A careful apology", timezone.now()
+    pick.save()
+
+    page = text(client.get("/"))
+
+    picks = page[page.index('id="picks-heading"') :]
+    assert page.index('id="top-heading"') < page.index('id="picks-heading"')
+    assert f'href="/story/{pick.pk}/"' in picks and "A careful apology" in picks
+
+
+def test_editors_pin_bury_and_weight_stories(client: Client, stories) -> None:
+    def order() -> list[int]:
+        page = text(client.get("/top/"))
+        found = re.findall(r'coverage-line"><a href="/story/(\d+)/"', page)
+        return [int(n) for n in found]
+
+    ios, dunham, iphone = stories["ios"], stories["dunham"], stories["iphone"]
+    assert order()[0] == ios.pk
+    Story.objects.filter(pk=iphone.pk).update(pinned=True)
+    assert order()[0] == iphone.pk
+    Story.objects.filter(pk=ios.pk).update(buried=True)
+    assert ios.pk not in order()
+    Story.objects.filter(pk__in=[ios.pk, iphone.pk]).update(buried=False, pinned=False)
+    # a publisher editors weigh heavily lifts its story above a broader one
+    dunham_publishers = StoryArticle.objects.filter(story=dunham).values_list(
+        "publisher_id", flat=True
+    )
+    for publisher_id in dunham_publishers:
+        PublisherWeight.objects.create(publisher_id=publisher_id, weight=5.0)
+    assert order()[0] == dunham.pk
+
+
+def test_top_stories_per_section(client: Client, stories) -> None:
+    page = text(client.get("/top/technology/"))
+    assert f"/story/{stories['ios'].pk}/" in page
+    assert f"/story/{stories['dunham'].pk}/" not in page
+    assert client.get("/top/no-such-section/").status_code == 404
+
+
+def test_score_components_shown_to_editors_only(client: Client, stories, django_user_model):
+    assert "breadth" not in text(client.get("/top/"))
+    editor = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+    client.force_login(editor)
+    page = text(client.get("/top/"))
+    assert re.search(r"2\.32 breadth x \d\.\d\d velocity x 0\.\d\d recency x 1\.00 weight", page)
+
+
+def test_front_page_queries_stay_bounded_with_stories(
+    client: Client, stories, django_assert_max_num_queries
+) -> None:
+    # sections, story candidates, activity counts, weights, leads, publisher names, picks,
+    # section-block ids and rows, two counts, languages present
+    with django_assert_max_num_queries(12):
+        client.get("/")
+
+
+def test_story_and_article_page_queries_stay_bounded(
+    client: Client, stories, django_assert_max_num_queries
+) -> None:
+    ios = stories["ios"]
+    # sections, story, takes, by publisher (two), by country, latest, related (two)
+    with django_assert_max_num_queries(9):
+        client.get(f"/story/{ios.pk}/")
+    # sections, article, entities, its story, related (two)
+    with django_assert_max_num_queries(6):
+        client.get(f"/article/{ios.headline_article_id}/")
