@@ -66,6 +66,13 @@ def test_auto_uses_the_longer_of_summary_and_content():
         "Download the Newsfold app for breaking news alerts",
         "Advertisement",
         "Story continues below advertisement",
+        "Get the latest updates right in your inbox. Subscribe to The Courier\u2019s newsletters.",
+        "Click here to subscribe to the Harbour Gazette newsletter",
+        "Comments",
+        "12 comments",
+        "Leave a reply",
+        "Like this: Like Loading...",
+        "Tell us what you think...",
     ],
 )
 def test_chrome_sentences(text):
@@ -81,6 +88,8 @@ def test_chrome_sentences(text):
         "The council said residents could download the app from the city's website.",
         "Readers who signed up for the newsletter in 2019 were told their data had leaked.",
         "Top officials met on Monday.",
+        "The comments section of the council's website was closed.",
+        "Residents said they would like this plan to go ahead.",
         "",
     ],
 )

@@ -34,7 +34,8 @@ _CHROME_SENTENCES = [
     r"you (may|might) (also )?(like|be interested in)",
     r"(read|see) (more|also|next)",
     r"(don't|do not) miss",
-    r"(sign|signup|sign up|subscribe|register) (up )?(for|to) (our|the|my|this|a|free)( free)?( [\w'\u2019-]+){0,4} newsletters?( here| now| today)?",
+    r"(click here to )?(sign|signup|sign up|subscribe|register) (up )?(for|to) (our|the|my|this|a|free|[\w.&'\u2019-]+['\u2019]s?)( free)?( [\w'\u2019-]+){0,4} newsletters?( here| now| today)?",
+    r"get the latest( news| updates| headlines| stories)?( right| delivered)? (to|in) your inbox",
     r"get (our|the)( [\w'\u2019-]+){0,4} newsletters?( in your inbox)?( here| now| today)?",
     r"(the )?([\w'\u2019-]+ ){0,3}newsletters?( sign ?-?up)?",
     r"(enter|type) your e-?mail( address)?( here| below)?",
@@ -49,6 +50,11 @@ _CHROME_SENTENCES = [
     r"sponsored( content)?",
     r"(story|article) continues below( (the )?advertisement)?",
     r"continue reading below",
+    r"(\d+ )?comments?",
+    r"leave a (comment|reply)",
+    r"like this",
+    r"like loading",
+    r"tell us what you think",
 ]
 _CHROME = re.compile("(?:" + "|".join(_CHROME_SENTENCES) + r")", re.IGNORECASE)
 _SENTENCE_END = re.compile("(?<=[.!?:|\u2022\u00b7\u00bb\u203a])\\s+|\\s*[|\u2022\u00b7]\\s*|\n+")
