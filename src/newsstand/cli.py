@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "refresh": "fetch due feeds (or --feed ID ...) now and print what happened",
     "extract": "extract the article of a page file or URL and print it as JSON",
     "classify": "read JSON lines {id, title, text}; write {id, section, language} lines",
+    "cluster": "read JSON lines {id, title, text?, published?, publisher?}; write {id, story} lines",
 }
 
 
@@ -56,10 +57,18 @@ def _parser() -> argparse.ArgumentParser:
             cmd.add_argument(
                 "--pages", default=None, help="also serve a folder of saved article pages"
             )
+        if name == "cluster":
+            _cluster_arguments(cmd)
         if name == "extract":
             cmd.add_argument("source", help="an HTML file or an http(s) URL")
             cmd.add_argument("--url", default=None, help="the page's own URL (for a file)")
     return parser
+
+
+def _cluster_arguments(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--join-threshold", type=float, help="score to join a story")
+    cmd.add_argument("--merge-threshold", type=float, help="centroid cosine to merge stories")
+    cmd.add_argument("--no-entities", action="store_true", help="ignore named entities")
 
 
 def _setup() -> None:
@@ -82,6 +91,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         _parser().print_help()
         return 0
+    if args.command == "cluster":  # pure: no Django, no database
+        from newsstand.usecases.cluster_cli import cluster_command
+
+        return cluster_command(args.join_threshold, args.merge_threshold, not args.no_entities)
     if args.command == "demo":
         from newsstand.demo.launch import prepare_demo_environment
 

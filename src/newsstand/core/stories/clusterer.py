@@ -71,6 +71,8 @@ class StoryClusterer:
         self._rows: dict[Key, int] = {}
         self._units = np.zeros((64, 0), dtype=np.float32)
         self._last = np.zeros(64, dtype=np.float64)  # last published, seconds; -inf when gone
+        self._sizes = np.zeros(64, dtype=np.int64)
+        self._weights = np.zeros(64, dtype=np.float32)
         for snapshot in stories:
             self._restore(snapshot)
 
@@ -140,12 +142,12 @@ class StoryClusterer:
         return self._encoder.encode([a.encoder_text() for a in articles])
 
     def _assign(self, article: ArticleSignal, vector: NDArray[np.float32]) -> Assignment:
-        best, score = self._best_story(article, vector)
+        best, score, near = self._best_story(article, vector)
         if best is None:
             self._found(article, vector)
             return Assignment(article.id, article.id, created=True, similarity=1.0)
         self._join(best, article, vector)
-        survivor, merged = self._merge_converging(best, article.published)
+        survivor, merged = self._merge_converging(best, near)
         return Assignment(article.id, survivor, created=False, similarity=score, merged=merged)
 
     def _key(self, row: int) -> Key:
@@ -159,25 +161,26 @@ class StoryClusterer:
 
     def _best_story(
         self, article: ArticleSignal, vector: NDArray[np.float32]
-    ) -> tuple[int | None, float]:
+    ) -> tuple[int | None, float, list[int]]:
+        """The story to join (None: found one), its score, and the open stories nearest the
+        article (the only ones a join can bring close enough to merge)."""
         count = len(self._stories)
         if not self._rows:
-            return None, 0.0
-        sims = self._units[:count] @ vector
+            return None, 0.0, []
+        sims = (self._units[:count] @ vector) * self._weights[:count]
         sims[~self._open_rows(article.published)] = -np.inf
         take = min(self.params.candidates, count)
         top = np.argpartition(-sims, take - 1)[:take] if take < count else np.arange(count)
+        near = sorted(int(r) for r in top if np.isfinite(sims[r]))
         best: int | None = None
         best_score = -np.inf
-        for row in sorted(int(r) for r in top):
-            if not np.isfinite(sims[row]):
-                continue
+        for row in near:
             score = float(sims[row]) + self._adjustment(row, article)
             if score > best_score:
                 best, best_score = row, score
         if best is None or best_score < self.params.join_threshold:
-            return None, best_score
-        return best, best_score
+            return None, best_score, near
+        return best, best_score, near
 
     def _adjustment(self, row: int, article: ArticleSignal) -> float:
         story = self._stories[row]
@@ -230,6 +233,8 @@ class StoryClusterer:
                 raise ValueError("vectors of another size than the open stories'")
             self._stories = []
             self._last = np.full(64, -np.inf)
+            self._sizes = np.zeros(64, dtype=np.int64)
+            self._weights = np.zeros(64, dtype=np.float32)
             self._units = np.zeros((64, story.total.shape[0]), dtype=np.float32)
         if len(self._stories) == self._units.shape[0]:
             self._grow()
@@ -246,6 +251,8 @@ class StoryClusterer:
         size = self._units.shape[0] * 2
         self._units = np.resize(self._units, (size, self._units.shape[1]))
         self._last = np.resize(self._last, size)
+        self._sizes = np.resize(self._sizes, size)
+        self._weights = np.resize(self._weights, size)
 
     def _compact(self, live: list[_Story]) -> None:
         self._stories = []
@@ -263,6 +270,8 @@ class StoryClusterer:
         norm = float(np.linalg.norm(story.total))
         self._units[row] = story.total / norm if norm > 0 else story.total
         self._last[row] = story.last.timestamp()
+        self._sizes[row] = story.size
+        self._weights[row] = (norm / story.size) ** self.params.cohesion if norm > 0 else 0.0
 
     def _join(self, row: int, article: ArticleSignal, vector: NDArray[np.float32]) -> None:
         story = self._stories[row]
@@ -286,18 +295,20 @@ class StoryClusterer:
         self._units[row] = 0
         self._last[row] = -np.inf
 
-    def _merge_converging(self, row: int, published: datetime) -> tuple[Key, tuple[Key, ...]]:
-        """Fold stories whose centroid came within ``merge_threshold`` of story ``row``."""
+    def _merge_converging(self, row: int, near: list[int]) -> tuple[Key, tuple[Key, ...]]:
+        """Fold into story ``row`` the stories of ``near`` whose centroid came within
+        ``merge_threshold`` of its own; the surviving key and the keys folded."""
         merged: list[Key] = []
-        while True:
-            sims = self._units[: len(self._stories)] @ self._units[row]
-            sims[row] = -np.inf
-            sims[~self._open_rows(published)] = -np.inf
-            other = int(np.argmax(sims))
-            if not sims[other] >= self.params.merge_threshold:
+        others = [r for r in near if r != row]
+        while others:
+            sims = (self._units[others] @ self._units[row]) * self._weights[others]
+            sims *= self._weights[row]
+            best = int(np.argmax(sims))
+            if not sims[best] >= self.params.merge_threshold:
                 break
-            row, gone = self._merge_pair(row, other)
+            row, gone = self._merge_pair(row, others[best])
             merged.append(gone)
+            others = [r for r in others if self._stories[r] is not None and r != row]
         return self._key(row), tuple(merged)
 
     def _merge_pair(self, a: int, b: int) -> tuple[int, Key]:

@@ -7,6 +7,10 @@ arrays and ``tokenizers`` (Rust) turns text into ids. The forward pass is the BE
 sentence-transformers does for this model. Texts are encoded in batches sorted by length so
 that padding is short; padded positions are masked out of attention and pooling.
 
+BLAS runs single-threaded (OpenBLAS's own threads spin and waste CPU on a busy machine);
+``threads`` encoder threads take batches in parallel instead (numpy releases the GIL in its
+matrix products). Batches are the same whatever the number of threads, so the vectors are too.
+
 The model is loaded lazily, once per process (``load_text_encoder``), never at import.
 """
 
@@ -15,6 +19,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -67,7 +72,8 @@ class MiniLMEncoder:
     heads = 12
     eps = 1e-12
 
-    def __init__(self, model_dir: Path, *, max_tokens: int = MAX_TOKENS) -> None:
+    def __init__(self, model_dir: Path, *, max_tokens: int = MAX_TOKENS, threads: int = 1) -> None:
+        self.threads = max(1, threads)
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
@@ -93,9 +99,20 @@ class MiniLMEncoder:
         encodings = self._tokenizer.encode_batch(list(texts))
         ids = [e.ids for e in encodings]
         order = sorted(range(len(ids)), key=lambda i: (len(ids[i]), i))
-        for start in range(0, len(order), BATCH):
-            chosen = order[start : start + BATCH]
+        batches = [order[start : start + BATCH] for start in range(0, len(order), BATCH)]
+
+        def encode_batch(chosen: list[int]) -> None:
             result[chosen] = self._encode_ids([ids[i] for i in chosen])
+
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1, user_api="blas"):
+            if self.threads == 1 or len(batches) == 1:
+                for chosen in batches:
+                    encode_batch(chosen)
+            else:
+                with ThreadPoolExecutor(self.threads) as pool:
+                    list(pool.map(encode_batch, batches))
         return result
 
     def _encode_ids(self, batch: list[list[int]]) -> Vectors:
@@ -182,9 +199,9 @@ def model_dir() -> Path:
 
 
 @functools.cache
-def load_text_encoder() -> MiniLMEncoder:
-    """The process's MiniLM encoder, loaded on first use and kept."""
-    return MiniLMEncoder(model_dir())
+def load_text_encoder(threads: int = 1) -> MiniLMEncoder:
+    """The process's MiniLM encoder, loaded on first use and kept (one per ``threads``)."""
+    return MiniLMEncoder(model_dir(), threads=threads)
 
 
 def pack_vector(vector: NDArray[np.floating]) -> bytes:

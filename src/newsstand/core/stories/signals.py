@@ -30,6 +30,7 @@ class StoryParams:
     time_weight: float = 0.02
     window: timedelta = timedelta(days=3)
     quiet_period: timedelta = timedelta(days=2)
+    cohesion: float = 0.0
     candidates: int = 10  # best stories by cosine that are rescored with entities and time
 
 

@@ -1,0 +1,166 @@
+"""`newsstand cluster`: stories of articles given as JSON lines, with no database.
+
+Reads lines ``{"id", "title", "text"?, "published"?, "publisher"?}`` in arrival order and
+assigns them to stories with the core clusterer the pipeline uses (MiniLM vectors, entities
+named in the title and text, closeness in time). Writes one ``{"id", "story"}`` line per
+good input line, in input order, once the input ends, so that stories merged along the way
+are reported under the story they ended in. ``story`` is the id of the story's founding
+article. A bad line gets an error line on standard error and is skipped.
+
+``published`` is ISO 8601 (a time without an offset is UTC); when it is missing the
+article takes the time of the line before it (the first, 1970-01-01), so that a stream with
+no times is clustered on text alone. Stories quiet for the quiet period are closed as the
+stream's time moves on, which bounds the memory by the window, not by the input.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import TextIO
+
+from newsstand.core.entities import extract_entities
+from newsstand.core.errors import ParseError
+from newsstand.core.stories import ArticleSignal, Key, StoryClusterer, StoryParams
+
+BATCH = 256  # lines encoded together
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class BadLine(ParseError):
+    """A line that is not an article object."""
+
+    code = "bad_line"
+
+
+@dataclass(frozen=True)
+class _Item:
+    id: Key
+    title: str
+    text: str
+    published: datetime | None
+    publisher: str
+
+
+def cluster_lines(
+    stdin: TextIO,
+    stdout: TextIO,
+    *,
+    stderr: TextIO | None = None,
+    params: StoryParams | None = None,
+    entities: bool = True,
+) -> int:
+    """Cluster every line of ``stdin`` onto ``stdout``; 0 when all lines were good, else 1."""
+    errors = stderr if stderr is not None else sys.stderr
+    clusterer = StoryClusterer(params)
+    order: list[Key] = []
+    story_of: dict[Key, Key] = {}
+    folded: dict[Key, Key] = {}  # merged-away story -> story it went into
+    bad = 0
+    clock = EPOCH  # time of the latest line that had one
+    high = EPOCH  # latest time seen: stories quiet since before it close
+    for batch in _batches(_numbered(stdin), BATCH):
+        signals = []
+        for number, line in batch:
+            try:
+                item = parse_line(line)
+            except BadLine as exc:
+                bad += 1
+                errors.write(f"line {number}: {exc}\n")
+                continue
+            clock = item.published or clock
+            high = max(high, clock)
+            signals.append(_signal(item, clock, entities))
+        for assignment in clusterer.assign_many(signals):
+            order.append(assignment.article_id)
+            story_of[assignment.article_id] = assignment.story
+            for key in assignment.merged:
+                folded[key] = assignment.story
+        clusterer.close_quiet(high)
+    for ident in order:
+        record = {"id": ident, "story": _final(story_of[ident], folded)}
+        stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    stdout.flush()
+    return 1 if bad else 0
+
+
+def _final(key: Key, folded: dict[Key, Key]) -> Key:
+    while key in folded:
+        key = folded[key]
+    return key
+
+
+def _signal(item: _Item, published: datetime, entities: bool) -> ArticleSignal:
+    names: frozenset[str] = frozenset()
+    if entities:
+        names = frozenset(m.name for m in extract_entities(item.title, item.text))
+    return ArticleSignal(
+        id=item.id,
+        title=item.title,
+        text=item.text,
+        published=published,
+        publisher=item.publisher,
+        entities=names,
+    )
+
+
+def parse_line(line: str) -> _Item:
+    """The article of one input line. Raises BadLine saying what is wrong."""
+    try:
+        value = json.loads(line)
+    except ValueError as exc:
+        raise BadLine(f"not JSON ({exc})") from exc
+    if not isinstance(value, dict):
+        raise BadLine("not a JSON object")
+    ident = value.get("id")
+    if isinstance(ident, bool) or not isinstance(ident, str | int):
+        raise BadLine('"id" must be a string or an integer')
+    fields = [value.get(name, "") or "" for name in ("title", "text", "publisher", "published")]
+    if not all(isinstance(f, str) for f in fields):
+        raise BadLine('"title", "text", "publisher" and "published" must be strings')
+    title, text, publisher, published = fields
+    if not title.strip() and not text.strip():
+        raise BadLine('no "title" and no "text"')
+    return _Item(ident, title.strip(), text.strip(), _time(published), publisher.strip())
+
+
+def _time(value: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise BadLine(f'"published" is not an ISO 8601 time ({value!r})') from exc
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _numbered(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            yield number, line
+
+
+def _batches(lines: Iterator[tuple[int, str]], size: int) -> Iterator[list[tuple[int, str]]]:
+    while batch := list(itertools.islice(lines, size)):
+        yield batch
+
+
+def cluster_command(
+    join_threshold: float | None = None,
+    merge_threshold: float | None = None,
+    entities: bool = True,
+) -> int:
+    """The command line's entry: standard input to standard output, default parameters
+    unless thresholds are given."""
+    params = StoryParams()
+    if join_threshold is not None:
+        params = replace(params, join_threshold=join_threshold)
+    if merge_threshold is not None:
+        params = replace(params, merge_threshold=merge_threshold)
+    return cluster_lines(sys.stdin, sys.stdout, params=params, entities=entities)
