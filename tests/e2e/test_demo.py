@@ -31,6 +31,10 @@ import pytest
 # deadline) took 25-50 s here; the bound leaves room for a busy machine.
 WAIT_SECONDS = 120
 MIN_PUBLISHERS = 100
+# Stories are assigned after enrichment, in batches; the first ones hold the corpus's biggest
+# stories, covered by dozens of publishers each.
+STORY_WAIT_SECONDS = 150
+MIN_STORY_PUBLISHERS = 5
 FAILING_FEEDS = {
     "Demo: server error": "http_status",
     "Demo: gone feed": "gone",
@@ -159,13 +163,34 @@ def _busiest_section(demo: Demo) -> str:
     return str(rows[0][0])
 
 
+def _broad_stories(demo: Demo) -> list[tuple[int, int, str]]:
+    """(id, publishers, headline) of the stories covered by several publishers."""
+    rows = _query(
+        demo.database,
+        "select id, publisher_count, headline from stories_story"
+        f" where publisher_count >= {MIN_STORY_PUBLISHERS} order by publisher_count desc",
+    )
+    return [(int(str(i)), int(str(n)), str(h)) for i, n, h in rows]
+
+
+def wait_for_stories(demo: Demo) -> list[tuple[int, int, str]]:
+    for _ in range(STORY_WAIT_SECONDS):
+        if demo.process.poll() is not None:
+            pytest.fail(f"the demo exited with {demo.process.returncode}:\n{demo.log_tail()}")
+        with suppress(sqlite3.OperationalError):
+            if stories := _broad_stories(demo):
+                return stories
+        time.sleep(1)
+    pytest.fail(f"no story of several publishers within {STORY_WAIT_SECONDS} s:\n{demo.log_tail()}")
+
+
 def _article_title(demo: Demo, article_id: int) -> str:
     rows = _query(demo.database, f"select title from articles_article where id = {article_id}")
     return str(rows[0][0])
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(WAIT_SECONDS + 90)
+@pytest.mark.timeout(WAIT_SECONDS + STORY_WAIT_SECONDS + 90)
 def test_demo_serves_the_corpus_and_records_the_failing_feeds(tmp_path: Path) -> None:
     with running_demo(tmp_path) as demo:
         wait_until_ready(demo)
@@ -185,6 +210,19 @@ def test_demo_serves_the_corpus_and_records_the_failing_feeds(tmp_path: Path) ->
         status, article, _ = get(f"{demo.base}/article/{article_ids[0]}/")
         assert status == 200
         assert f"<h1>{html.escape(_article_title(demo, article_ids[0]))}</h1>" in article
+
+        # Stories: the front page leads with multi-publisher stories, each with full coverage.
+        stories = wait_for_stories(demo)
+        status, front, _ = get(demo.base + "/")
+        assert status == 200
+        story_ids = [int(n) for n in re.findall(r'href="/story/(\d+)/"', front)]
+        assert set(story_ids) & {story_id for story_id, _, _ in stories}
+        story_id, publishers, headline = stories[0]
+        status, story, _ = get(f"{demo.base}/story/{story_id}/")
+        assert status == 200
+        assert f"<h1>{html.escape(headline)}</h1>" in story
+        assert f"from {publishers} publishers" in story
+        assert len(set(re.findall(r'href="/publisher/(\d+)/"', story))) >= MIN_STORY_PUBLISHERS
 
         status, _, headers = get(demo.base + "/health/feeds/")
         assert status == 302

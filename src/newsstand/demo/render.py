@@ -72,10 +72,9 @@ def entry_for(item: DemoItem, published: datetime) -> FeedEntry:
         title=item.title,
         link=item.url,
         published=published,
-        description=(
-            f"{item.category} headline from {item.publisher}. The demo carries headlines "
-            "only: the link leads to the original article (March 2014)."
-        ),
+        # The corpus has headlines only: no summary (a sentence common to every item would
+        # pull every article towards every other in story clustering).
+        description="",
         category=item.category,
         author=item.publisher,
     )
