@@ -5,16 +5,22 @@ Run: .venv/bin/python bench/parse_conformance.py [--failures N]
 1. feedparser's suite (../shared/data/feeds/feedparser-suite/expectations.jsonl): each
    case is a feed plus a Python expression over feedparser's result. Our parse_feed output
    is mapped to that shape (bench/_feedparser_shape.py) and the expression evaluated.
-   Cases are classified first, explicitly:
-     common      - the expression reads only fields Newsstand keeps: these must pass
+   Cases are classified first, explicitly. The selection ("the non-HTTP cases that touch
+   only common fields", issue 2 item 4) is every case not served over HTTP whose
+   expression reads only the fields listed in ENTRY_FIELDS / FEED_FIELDS / INNER_FIELDS
+   below (read from its syntax tree); within it:
+     common      - the target: these must pass (>= 99%)
      sanitiser   - checks feedparser's own sanitiser output (script/style/on* removed in its
                    particular way, its element/attribute allow-list); judged instead by our
-                   sanitiser's XSS tests (tests/core/test_sanitize.py)
-     uncommon    - reads fields Newsstand does not keep (emails, rights, itunes, geo,
-                   xml:base values, per-field language, detected encoding name...)
+                   sanitiser's XSS tests (tests/core/test_sanitize.py) and, here, by the XSS
+                   oracle on our whole pipeline's output for the same documents
+     refused     - our parser refuses the document on purpose (UnsafeXML: external entity)
+   Outside it:
+     uncommon    - reads other fields (itunes, geo, media, xml:base values, per-field
+                   language, Atom 0.3 info, contributors, source, detected encoding...)
      http        - needs HTTP response headers; run with the Content-Type given, reported
                    apart
-     refused     - our parser refuses the document on purpose (UnsafeXML: external entity)
+   Each failing target case is listed with the reason found for it (KNOWN_FAILURES).
    feedparser itself is run on the same cases as the reference.
 2. W3C feed-validator cases: every file must parse or fail with a NewsstandError.
 """
@@ -22,6 +28,7 @@ Run: .venv/bin/python bench/parse_conformance.py [--failures N]
 from __future__ import annotations
 
 import argparse
+import ast
 import datetime
 import io
 import json
@@ -46,25 +53,37 @@ ROOT = Path(__file__).resolve().parent.parent
 SUITE = ROOT.parent / "shared" / "data" / "feeds" / "feedparser-suite"
 W3C = ROOT.parent / "shared" / "data" / "feeds" / "w3c-feedvalidator"
 
-# Keys of feedparser's result that hold what Newsstand keeps, on entries and on the feed.
-ENTRY_KEYS = {
-    "title", "title_detail", "link", "id", "guid", "summary", "summary_detail",
-    "description", "description_detail", "content", "author", "authors", "author_detail",
-    "published_parsed", "updated_parsed", "issued_parsed", "modified_parsed", "date_parsed",
-    "tags", "category", "enclosures", "comments",
+# The selection rule ("non-HTTP cases that touch only common fields", issue 2 item 4):
+# a case is selected when it is not served over HTTP in feedparser's harness (no Header
+# line, no "http" directory) and every value its expression reads is one of the fields
+# below, under feedparser's names (aliases included). Paths are read from the expression's
+# syntax tree: entries[i]['KEY'][j]['INNER'], feed.KEY.INNER, .get('KEY'), has_key('KEY').
+ENTRY_FIELDS = {
+    "title", "title_detail", "link", "links", "id", "guid", "summary", "summary_detail",
+    "description", "description_detail", "content", "author", "author_detail", "authors",
+    "published", "published_parsed", "updated", "updated_parsed", "issued", "issued_parsed",
+    "modified", "modified_parsed", "date", "date_parsed", "tags", "category", "enclosures",
+    "comments", "rights", "rights_detail", "copyright", "copyright_detail",
 }  # fmt: skip
-FEED_KEYS = {"title", "link", "language", "subtitle", "tagline", "description", "icon"}
-INNER_KEYS = {"value", "type", "name", "term", "href", "length"}
-# Names that read parser internals rather than the feed.
-UNCOMMON_NAMES = re.compile(r"\b(encoding|bozo_exception|headers|namespaces|status)\b")
-FEED_SUBSCRIPT = re.compile(r"\bfeed\s*\[\s*'([A-Za-z_:]+)'\s*\]")
-SUBSCRIPT = re.compile(r"\[\s*'([A-Za-z_:]+)'\s*\]")
-GET_KEY = re.compile(r"\.get\(\s*'([A-Za-z_:]+)'")
-# Newsstand keeps whether text is HTML or plain, not the declared MIME type.
-TYPE_CHECK = re.compile(r"\['type'\]\s*==\s*'([^']*)'")
-ATTRIBUTE = re.compile(r"(?:\]|\bfeed)\s*\.\s*([A-Za-z_]+)")
+FEED_FIELDS = {
+    "title", "title_detail", "link", "links", "id", "subtitle", "subtitle_detail", "tagline",
+    "tagline_detail", "description", "description_detail", "language",
+    "author", "author_detail", "authors", "rights", "rights_detail", "copyright",
+    "copyright_detail", "generator", "generator_detail", "image", "icon", "logo", "updated",
+    "updated_parsed", "modified", "modified_parsed", "date", "date_parsed", "published",
+    "published_parsed", "issued", "issued_parsed", "tags", "category",
+}  # fmt: skip
+# Keys inside those values: text details, people, links, tags, enclosures, the feed image.
+INNER_FIELDS = {
+    "value", "type", "name", "email", "href", "rel", "title", "term", "scheme", "label",
+    "length", "url", "link", "width", "height", "version",
+}  # fmt: skip
+# Names an expression may use besides entries/feed; encoding, headers, namespaces,
+# bozo_exception, status... read parser internals or HTTP, not the feed.
+FREE_NAMES = {"bozo", "entries", "feed", "version", "len", "ord", "datetime", "time"}
+# Newsstand keeps whether text is HTML or plain, not the declared MIME type of a text.
+KEPT_TEXT_TYPES = {"text/html", "text/plain"}
 # Newsstand keeps the format, not RSS 0.9x sub-versions or an unversioned "rss".
-VERSION_CHECK = re.compile(r"version\s*==\s*'([^']*)'")
 KEPT_VERSIONS = {"rss20", "rss10", "atom10", "atom03", "json1", "json11", ""}
 # Markers of an expectation that checks feedparser's sanitiser output.
 SANITISER_MARKERS = re.compile(
@@ -74,45 +93,118 @@ SANITISER_MARKERS = re.compile(
 )
 
 
-def _reads_only_kept_fields(expect: str) -> bool:
-    """Whether every field the expression reads is one Newsstand keeps."""
-    if UNCOMMON_NAMES.search(expect):
-        return False
-    if set(VERSION_CHECK.findall(expect)) - KEPT_VERSIONS:
-        return False
-    feed_keys = set(FEED_SUBSCRIPT.findall(expect))
-    if feed_keys - FEED_KEYS:
-        return False
-    if set(TYPE_CHECK.findall(expect)) - {"text/html", "text/plain"}:
-        return False
-    other = SUBSCRIPT.findall(FEED_SUBSCRIPT.sub("", expect)) + ATTRIBUTE.findall(expect)
-    other += GET_KEY.findall(expect)
-    if set(other) - ENTRY_KEYS - INNER_KEYS - {"get"}:
-        return False
-    # feedparser's "author" string carries the e-mail address, which is not kept
-    return not ("author" in expect and "@" in expect)
+# Why each target case that fails fails, by class; a failure missing here is printed as
+# "UNEXPLAINED" (a regression to look at).
+KNOWN_FAILURES = {
+    "tests/encoding/bozo_linenoise.xml": "utf-8 repair: a few invalid bytes in UTF-8 become"
+    " U+FFFD (parse.repair_utf8); feedparser's expected value is windows-1252 mojibake",
+    "tests/wellformed/sgml/charref_uppercase_x.xml": "reference spelling: feedparser rewrites"
+    " &#X61; as &#x61;; the fast path keeps the equivalent original",
+    "tests/wellformed/atom10/missing_quote_in_attr.xml": "HTML re-serialised: feedparser"
+    " rewrites the HTML of a text construct; we keep the feed's HTML (nh3 sanitises later)",
+    "tests/wellformed/atom10/tag_in_attr.xml": "HTML re-serialised: feedparser rewrites the"
+    " HTML of a text construct; we keep the feed's HTML (nh3 sanitises later)",
+    "tests/wellformed/cdf/channel_lastmod.xml": "empty CDF channel: a document with no title,"
+    " link or item is refused as NotAFeed",
+    "tests/wellformed/cdf/channel_lastmod_parsed.xml": "empty CDF channel: a document with no"
+    " title, link or item is refused as NotAFeed",
+    "tests/wellformed/rss/item_enclosure_url.xml": "link order: enclosures are kept apart"
+    " from links, so an RSS enclosure's place among the item's links is not kept",
+}
 
 
-def classify(case: dict[str, Any]) -> str:
-    path, expect = case["path"], case["expect"]
-    if "/sanitize/" in path or SANITISER_MARKERS.search(expect):
-        return "sanitiser"
-    if case["http_headers"] or "http" in path:
-        return "http"
-    return "common" if _reads_only_kept_fields(expect) else "uncommon"
+def _access_path(node: ast.expr) -> tuple[str, list[str]] | None:
+    """``entries[0]['tags'][0].term`` → ("entries", ["tags", "term"]); None otherwise."""
+    keys: list[str] = []
+    while True:
+        if isinstance(node, ast.Subscript):
+            index = node.slice
+            if isinstance(index, ast.Constant) and isinstance(index.value, str):
+                keys.append(index.value)
+            node = node.value
+        elif isinstance(node, ast.Attribute):
+            keys.append(node.attr)
+            node = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr not in ("get", "has_key") or not node.args:
+                return None
+            key = node.args[0]
+            if not isinstance(key, ast.Constant) or not isinstance(key.value, str):
+                return None
+            keys.append(key.value)
+            node = node.func.value
+        elif isinstance(node, ast.Name):
+            return node.id, keys[::-1]
+        else:
+            return None
 
 
-def _is_http(case: dict[str, Any]) -> bool:
+def _path_is_common(root: str, keys: list[str]) -> bool:
+    if root not in ("entries", "feed") or not keys:
+        return True
+    fields = ENTRY_FIELDS if root == "entries" else FEED_FIELDS
+    return keys[0] in fields and set(keys[1:]) <= INNER_FIELDS
+
+
+def _compared_strings(tree: ast.Expression, key: str) -> set[str]:
+    """The string constants an expression compares a ``key`` value (or name) with."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Compare):
+            continue
+        operands = [node.left, *node.comparators]
+        if not any(
+            (isinstance(o, ast.Name) and o.id == key)
+            or (isinstance(o, ast.Subscript) and getattr(o.slice, "value", None) == key)
+            or (isinstance(o, ast.Attribute) and o.attr == key)
+            for o in operands
+        ):
+            continue
+        found |= {o.value for o in operands if isinstance(o, ast.Constant)}
+    return {f for f in found if isinstance(f, str)}
+
+
+def reads_only_common_fields(expect: str) -> bool:
+    """Whether every value the expression reads is a common field (see ENTRY_FIELDS)."""
+    tree = ast.parse(expect, mode="eval")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id not in FREE_NAMES:
+            return False
+        if isinstance(node, (ast.Subscript, ast.Attribute, ast.Call)):
+            path = _access_path(node)
+            if path is not None and not _path_is_common(*path):
+                return False
+    if _compared_strings(tree, "version") - KEPT_VERSIONS:
+        return False
+    text_types = {t for t in _compared_strings(tree, "type") if t.startswith("text/")}
+    xhtml = "application/xhtml+xml" in _compared_strings(tree, "type") and "content" in expect
+    return not (text_types - KEPT_TEXT_TYPES or xhtml)
+
+
+def is_http(case: dict[str, Any]) -> bool:
     """feedparser's harness serves every file with "http" in its path over HTTP."""
     return bool(case["http_headers"]) or "http" in case["path"]
 
 
+def is_sanitiser_output(case: dict[str, Any]) -> bool:
+    return "/sanitize/" in case["path"] or bool(SANITISER_MARKERS.search(case["expect"]))
+
+
+def classify(case: dict[str, Any]) -> str:
+    """selected-target, selected-sanitiser, uncommon or http."""
+    if is_http(case):
+        return "http"
+    if not reads_only_common_fields(case["expect"]):
+        return "uncommon"
+    return "sanitiser" if is_sanitiser_output(case) else "common"
+
+
 def _url(case: dict[str, Any]) -> str:
-    return "http://127.0.0.1:8097/" + case["path"] if _is_http(case) else ""
+    return "http://127.0.0.1:8097/" + case["path"] if is_http(case) else ""
 
 
 def _content_type(case: dict[str, Any]) -> str:
-    if not _is_http(case):
+    if not is_http(case):
         return ""
     headers = case["http_headers"] or {}
     return next((v for k, v in headers.items() if k.lower() == "content-type"), "text/xml")
@@ -158,7 +250,7 @@ def sanitised_problems(data: bytes, case: dict[str, Any]) -> list[str] | None:
 
 def reference(data: bytes, case: dict[str, Any]) -> dict[str, Any]:
     headers = {}
-    if _is_http(case):
+    if is_http(case):
         headers = {"content-type": _content_type(case), "content-location": _url(case)}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -194,7 +286,7 @@ def run_suite(show_failures: int) -> None:
             failures.append((case["path"], case["expect"]))
         if evaluate(case["expect"], reference(data, case)):
             reference_passed[group] += 1
-        if group == "sanitiser":
+        if is_sanitiser_output(case):  # every such case, selected or not
             found = sanitised_problems(data, case)
             oracle["refused" if found is None else "unsafe" if found else "safe"] += 1
             if found:
@@ -217,8 +309,9 @@ def run_suite(show_failures: int) -> None:
     print(f"  sanitiser: {groups['sanitiser']} check feedparser's sanitiser output; judged by")
     print("             tests/core/test_sanitize.py (html5lib oracle, idempotence, hypothesis)")
     print(
-        f"             our pipeline (parse + normalise + sanitise) on those documents, judged"
-        f" by the html5lib XSS oracle: safe {oracle['safe']}, unsafe {oracle['unsafe']},"
+        f"             our pipeline (parse + normalise + sanitise) on the {oracle.total()} documents"
+        f" of every sanitiser-output case (selected or not), judged by the html5lib XSS"
+        f" oracle: safe {oracle['safe']}, unsafe {oracle['unsafe']},"
         f" refused typed {oracle['refused']}"
     )
     for line in unsafe[:10]:
@@ -233,8 +326,16 @@ def run_suite(show_failures: int) -> None:
         f"TARGET common-field pass rate: {passed['common']}/{common} = "
         f"{100 * passed['common'] / common:.1f}% (target >= 99%)   [{elapsed:.1f} s]"
     )
+    selected = common + groups["sanitiser"] + groups["refused"]
+    print(
+        f"selected (non-HTTP, common fields only): {selected} = {common} target"
+        f" + {groups['sanitiser']} sanitiser output + {groups['refused']} refused"
+    )
+    reasons = Counter(KNOWN_FAILURES.get(path, "UNEXPLAINED").split(":")[0] for path, _ in failures)
+    print("failing target cases by reason: " + ", ".join(f"{k} {v}" for k, v in reasons.items()))
     for path, expect in failures[:show_failures]:
         print(f"  FAIL {path}\n       {expect[:160]}")
+        print(f"       reason: {KNOWN_FAILURES.get(path, 'UNEXPLAINED')}")
 
 
 def run_w3c() -> None:

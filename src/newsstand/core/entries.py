@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 ContentType = Literal["html", "text"]
 
@@ -29,6 +29,55 @@ class Enclosure:
     url: str
     type: str = ""
     length: int | None = None
+
+
+# Person, Link and Tag are named tuples rather than dataclasses: entries carry several
+# of each and the fast path builds them per entry, where a tuple is several times cheaper
+# to make, hash and compare.
+
+
+class Person(NamedTuple):
+    """An author as the feed describes them (Atom person, RSS "a@b (Name)", JSON author)."""
+
+    name: str = ""
+    email: str = ""
+    href: str = ""  # home page (Atom uri, JSON url)
+
+
+class Link(NamedTuple):
+    """A link of an entry or feed (Atom link, RSS link, atom:link in RSS)."""
+
+    href: str
+    rel: str = "alternate"
+    type: str = ""
+    title: str = ""
+    length: int | None = None  # bytes, for rel="enclosure"
+
+
+class Tag(NamedTuple):
+    """A category: its term, the scheme (RSS domain, Atom scheme) and a readable label."""
+
+    term: str
+    scheme: str = ""
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Generator:
+    name: str = ""
+    href: str = ""
+    version: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """The feed's image (RSS image, Atom logo)."""
+
+    url: str
+    title: str = ""
+    link: str = ""
+    width: int | None = None
+    height: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +99,14 @@ class ParsedEntry:
     comments: str = ""
     language: str = ""
     rights: str = ""  # licence or copyright of this entry (dc:rights, Atom rights)
+    # The details behind ``authors`` and ``categories`` (same items, same order), and
+    # every link of the entry (``link`` is the alternate one among them).
+    people: tuple[Person, ...] = ()
+    tags: tuple[Tag, ...] = ()
+    links: tuple[Link, ...] = ()
+    # The dates as the feed wrote them (``published``/``updated`` are these, parsed).
+    published_text: str = ""
+    updated_text: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +125,17 @@ class ParsedFeed:
     # Non-fatal problems (feedparser's "bozo" exceptions), kept for the feed-health page.
     warnings: tuple[str, ...] = ()
     rights: str = ""  # the feed's copyright (RSS copyright, dc:rights, Atom rights)
+    id: str = ""  # Atom id
+    people: tuple[Person, ...] = ()  # the feed's authors (Atom author, RSS managingEditor)
+    tags: tuple[Tag, ...] = ()
+    links: tuple[Link, ...] = ()
+    generator: Generator | None = None
+    image: Image | None = None
+    updated: datetime | None = None  # Atom updated, RSS lastBuildDate
+    published: datetime | None = None  # RSS pubDate
+    published_text: str = ""
+    updated_text: str = ""
+    description_type: ContentType = "html"  # RSS descriptions are HTML, Atom subtitles text
 
 
 @dataclass(frozen=True, slots=True)

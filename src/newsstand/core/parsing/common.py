@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from newsstand.core.entries import Content, ContentType, ParsedEntry
+from feedparser.datetimes import _parse_date
+
+from newsstand.core.entries import Content, ContentType, Link, ParsedEntry, Person, Tag
 
 MAX_ENTRIES = 500
 
@@ -56,6 +58,13 @@ def _datetime_from_iso(value: str) -> datetime | None:
     return parsed.astimezone(UTC)
 
 
+def datetime_from_text(value: str) -> datetime | None:
+    """A date as feeds write it (ISO 8601, RFC 822 and the variants feedparser reads)."""
+    if not value:
+        return None
+    return datetime_from_iso(value) or datetime_from_struct(_parse_date(value))
+
+
 def datetime_from_struct(value: object) -> datetime | None:
     """Convert feedparser's UTC ``struct_time`` into an aware datetime, or None."""
     if not isinstance(value, time.struct_time):
@@ -84,35 +93,26 @@ def keep_newest(entries: list[ParsedEntry], limit: int = MAX_ENTRIES) -> tuple[P
     return tuple(entries[i] for i in keep)
 
 
-def text_list(values: object) -> tuple[str, ...]:
-    """Strings from a list of strings or of dicts with ``name``/``term``, de-duplicated."""
-    if not isinstance(values, list):
-        return ()
-    out: list[str] = []
-    for value in values:
-        if isinstance(value, dict):
-            value = value.get("name") or value.get("term") or value.get("label")
-        if isinstance(value, str):
-            value = value.strip()
-            if value and value not in out:
-                out.append(value)
-    return tuple(out)
-
-
 _NAME_WITH_EMAIL = re.compile(r"^\s*(.*?)\s*<[^<>@\s]+@[^<>\s]+>\s*$")
 _EMAIL_WITH_NAME = re.compile(r"^\s*[^()@\s]+@[^()\s]+\s*\((.*)\)\s*$")
 _NAME_WITH_PAREN_EMAIL = re.compile(r"^\s*(.*?)\s*\([^()@\s]+@[^()\s]+\)\s*$")
+_EMAIL_IN = re.compile(r"[^<>()@\s]+@[^<>()\s]+")
 
 
-def author_name(value: str) -> str:
-    """The name in an RSS author field: "Name <a@b>", "a@b (Name)", "Name (a@b)" → "Name"."""
-    if "@" not in value:
-        return value.strip()
+_EMAIL_ONLY = re.compile(r"^\s*<?([^<>()@\s]+@[^<>()\s]+?)>?\s*$")
+
+
+def person_from_text(value: str) -> Person:
+    """An RSS author field as a person: "Name <a@b>", "a@b (Name)", "Name (a@b)", "a@b"."""
+    email = _EMAIL_IN.search(value) if "@" in value else None
+    if email is None:
+        return Person(value.strip())
     for pattern in (_EMAIL_WITH_NAME, _NAME_WITH_EMAIL, _NAME_WITH_PAREN_EMAIL):
         match = pattern.match(value)
         if match and match.group(1).strip():
-            return match.group(1).strip()
-    return value.strip()
+            return Person(match.group(1).strip(), email.group(0))
+    only = _EMAIL_ONLY.match(value)
+    return Person("", only.group(1)) if only else Person(value.strip())
 
 
 def alternate_link(entry: dict[str, Any]) -> str:
@@ -134,3 +134,75 @@ def int_or_none(value: object) -> int | None:
     if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 19:
         return int(value.strip())
     return None
+
+
+def text_of(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def people_from(values: object) -> tuple[Person, ...]:
+    """People from a list of ``{name, email, href}`` dicts, de-duplicated, empty ones dropped."""
+    if not isinstance(values, list):
+        return ()
+    out: list[Person] = []
+    for value in values:
+        if not isinstance(value, dict):
+            continue
+        person = Person(
+            text_of(value.get("name")), text_of(value.get("email")), text_of(value.get("href"))
+        )
+        if (person.name or person.email or person.href) and person not in out:
+            out.append(person)
+    return tuple(out)
+
+
+def tags_from(values: object) -> tuple[Tag, ...]:
+    """Tags from a list of ``{term, scheme, label}`` dicts, de-duplicated."""
+    if not isinstance(values, list):
+        return ()
+    out: list[Tag] = []
+    for value in values:
+        if not isinstance(value, dict):
+            continue
+        tag = Tag(
+            text_of(value.get("term")), text_of(value.get("scheme")), text_of(value.get("label"))
+        )
+        if (tag.term or tag.label) and tag not in out:
+            out.append(tag)
+    return tuple(out)
+
+
+def links_from(values: object) -> tuple[Link, ...]:
+    """Links from a list of ``{href, rel, type, title}`` dicts (those without href dropped)."""
+    if not isinstance(values, list):
+        return ()
+    out: list[Link] = []
+    for value in values:
+        if not isinstance(value, dict):
+            continue
+        href = text_of(value.get("href"))
+        if href:
+            rel = text_of(value.get("rel")) or "alternate"
+            type_, title = text_of(value.get("type")), text_of(value.get("title"))
+            out.append(Link(href, rel, type_, title, int_or_none(value.get("length"))))
+    return tuple(out)
+
+
+def names_of(people: tuple[Person, ...]) -> tuple[str, ...]:
+    """The names of ``people`` (the e-mail address where a person has no name), de-duplicated."""
+    names: list[str] = []
+    for person in people:
+        name = person.name or person.email
+        if name and name not in names:
+            names.append(name)
+    return tuple(names)
+
+
+def terms_of(tags: tuple[Tag, ...]) -> tuple[str, ...]:
+    """The terms of ``tags`` (the label where a tag has no term), de-duplicated."""
+    terms: list[str] = []
+    for tag in tags:
+        term = tag.term or tag.label
+        if term and term not in terms:
+            terms.append(term)
+    return tuple(terms)

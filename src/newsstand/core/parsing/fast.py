@@ -7,34 +7,35 @@ document to the tolerant parser instead.
 
 from __future__ import annotations
 
-import html
 import re
+from functools import lru_cache
 from typing import Any
 
 import fastfeedparser
 from fastfeedparser import main as _ffp_main
 
-from newsstand.core.entries import Content, Enclosure, ParsedEntry, ParsedFeed
+from newsstand.core.entries import Content, Enclosure, Link, ParsedEntry, ParsedFeed, Person, Tag
 from newsstand.core.parsing.common import (
     MAX_ENTRIES,
     alternate_link,
-    author_name,
     content_or_none,
     content_type_of,
     datetime_from_iso,
     int_or_none,
     keep_newest,
-    text_list,
+    names_of,
+    person_from_text,
+    tags_from,
+    terms_of,
 )
+from newsstand.core.parsing.head import HeadUnreadable, read_head
+from newsstand.core.parsing.skeleton import EntryExtras, SkeletonMismatch, scan
 from newsstand.core.parsing.trust import FastPlan
 
 _XHTML_WRAPPER = re.compile(r"^\s*<(?:\w+:)?content\b[^>]*>(.*)</(?:\w+:)?content>\s*$", re.DOTALL)
-_CHANNEL_LANGUAGE = re.compile(rb"<(?:dc:)?language>\s*([^<\s]{1,35})\s*</(?:dc:)?language>")
 _XHTML_DIV = re.compile(r"^\s*<div\b[^>]*>(.*)</div>\s*$", re.DOTALL)
-_FEED_RIGHTS = re.compile(
-    rb"<(copyright|dc:rights|rights)\b[^>]*>\s*(?:<!\[CDATA\[)?(.{1,2000}?)(?:\]\]>)?\s*</\1>",
-    re.DOTALL,
-)
+
+
 _FIRST_ENTRY = re.compile(rb"<(?:\w+:)?(?:item|entry)\b")
 
 
@@ -134,99 +135,145 @@ def _enclosures(entry: dict[str, Any]) -> tuple[Enclosure, ...]:
     return tuple(found)
 
 
-def _authors(entry: dict[str, Any]) -> tuple[str, ...]:
-    authors = text_list(entry.get("authors"))
-    if not authors:
-        author = entry.get("author")
-        authors = (author,) if isinstance(author, str) else ()
-    names: list[str] = []
-    for author in authors:
-        name = author_name(author)
-        if name and name not in names:
-            names.append(name)
-    return tuple(names)
+@lru_cache(maxsize=1024)  # entries of a feed share their authors and tags
+def _rss_people(author: str) -> tuple[tuple[Person, ...], tuple[str, ...]]:
+    people = (person_from_text(author),) if author.strip() else ()
+    return people, names_of(people)
 
 
-def _entry(entry: dict[str, Any], plan: FastPlan) -> ParsedEntry:
+@lru_cache(maxsize=1024)
+def _tags_of(
+    raw: tuple[tuple[str | None, str | None, str | None], ...],
+) -> tuple[tuple[Tag, ...], tuple[str, ...]]:
+    tags = tags_from(
+        [{"term": term, "scheme": scheme, "label": label} for term, scheme, label in raw]
+    )
+    return tags, terms_of(tags)
+
+
+def _links(raw: object) -> tuple[Link, ...]:
+    """fastfeedparser's links (strings or None in each field; no length)."""
+    if not isinstance(raw, list) or not raw:
+        return ()
+    return tuple(
+        Link(
+            str(link["href"]).strip(),
+            link.get("rel") or "alternate",
+            link.get("type") or "",
+            link.get("title") or "",
+        )
+        for link in raw
+        if isinstance(link, dict) and link.get("href")
+    )
+
+
+def _tags(raw: object) -> tuple[tuple[Tag, ...], tuple[str, ...]]:
+    if not isinstance(raw, list) or not raw:
+        return (), ()
+    return _tags_of(tuple((t.get("term"), t.get("scheme"), t.get("label")) for t in raw))
+
+
+def _entry(
+    entry: dict[str, Any],
+    plan: FastPlan,
+    extras: EntryExtras,
+) -> ParsedEntry:
     summary = content_or_none(entry.get("description"), plan.summary_type)
     content = _content(entry, summary)
     if content is not None and summary is not None and _synthesized(entry):
         summary = None
     guid = entry.get("id") if plan.has_guids else ""
+    if plan.format == "atom10":
+        people, names = extras.people, extras.names
+    else:
+        author = entry.get("author")
+        people, names = _rss_people(author) if isinstance(author, str) else ((), ())
+    tags, terms = _tags(entry.get("tags"))
+    link = alternate_link(entry)
+    links = _links(entry.get("links"))
+    if link and not links:
+        links = (Link(link),)
     return ParsedEntry(
         guid=str(guid or "").strip(),
-        link=alternate_link(entry),
+        link=link,
         title=str(entry.get("title") or ""),
         title_type=plan.title_type,
         summary=summary,
         content=content,
-        authors=_authors(entry),
+        authors=names,
         published=datetime_from_iso(entry.get("published")),
         updated=datetime_from_iso(entry.get("updated")),
-        categories=text_list(entry.get("tags")),
+        categories=terms,
         image=_image(entry),
         enclosures=_enclosures(entry),
         comments=str(entry.get("comments") or "").strip(),
+        people=people,
+        tags=tags,
+        links=links,
+        published_text=extras.published_text,
+        updated_text=extras.updated_text,
     )
 
 
-def _newest_raw(raw_entries: list[Any]) -> list[Any]:
-    """The newest MAX_ENTRIES raw entries in document order (dates are UTC ISO strings)."""
+def _newest(raw_entries: list[Any]) -> list[int]:
+    """The indices of the newest MAX_ENTRIES raw entries, in document order (dates are UTC
+    ISO strings)."""
     if len(raw_entries) <= MAX_ENTRIES:
-        return raw_entries
+        return list(range(len(raw_entries)))
     keys = [str(e.get("published") or e.get("updated") or "") for e in raw_entries]
     if not all(keys):
-        return raw_entries[:MAX_ENTRIES]
-    ranked = sorted(range(len(keys)), key=keys.__getitem__, reverse=True)[:MAX_ENTRIES]
-    return [raw_entries[i] for i in sorted(ranked)]
-
-
-def _feed_rights(data: bytes, first_entry: int) -> str:
-    """The feed-level copyright or rights (fastfeedparser reports neither).
-
-    Raises FastPathDistrust when an entry carries its own rights, which fastfeedparser
-    drops: the tolerant parser reads those.
-    """
-    if data.find(b"rights>", first_entry) >= 0:
-        raise FastPathDistrust("entries carry rights")
-    match = _FEED_RIGHTS.search(data, 0, first_entry)
-    if match is None:
-        return ""
-    return html.unescape(match.group(2).decode("utf-8", "replace")).strip()
-
-
-def _channel_language(data: bytes) -> str:
-    """The RSS channel's language (fastfeedparser does not report it)."""
-    first_item = data.find(b"<item")
-    match = _CHANNEL_LANGUAGE.search(data, 0, first_item if first_item > 0 else len(data))
-    return match.group(1).decode("utf-8", "replace") if match else ""
+        return list(range(MAX_ENTRIES))
+    return sorted(sorted(range(len(keys)), key=keys.__getitem__, reverse=True)[:MAX_ENTRIES])
 
 
 def parse_fast(data: bytes, plan: FastPlan) -> ParsedFeed:
-    """Parse ``data`` with fastfeedparser.
+    """Parse ``data`` with fastfeedparser (entries), lxml (the feed's head) and byte
+    searches (``skeleton``: what fastfeedparser does not report of each entry).
 
     Raises FastPathDistrust when the result does not match the document, ValueError (and
     whatever else fastfeedparser raises) when it cannot parse it.
     """
     first = _FIRST_ENTRY.search(data)
-    rights = _feed_rights(data, first.start() if first else len(data))
+    first_in_markup = _FIRST_ENTRY.search(plan.markup)
+    if first_in_markup and plan.markup.find(b"rights>", first_in_markup.start()) >= 0:
+        raise FastPathDistrust("entries carry rights")  # fastfeedparser drops them
+    try:
+        extras = scan(plan.markup, plan.format, plan.items)
+    except SkeletonMismatch as exc:
+        raise FastPathDistrust(str(exc)) from exc
+    try:
+        head = read_head(data, first.start() if first else len(data), plan.format)
+    except HeadUnreadable as exc:
+        raise FastPathDistrust(f"the feed's head alone is not well-formed: {exc}") from exc
     result = fastfeedparser.parse(data)
     raw_entries = result.get("entries") or []
     if len(raw_entries) != plan.items:
         raise FastPathDistrust(f"{len(raw_entries)} entries parsed, {plan.items} in the document")
     feed = result.get("feed") or result
-    entries = [_entry(e, plan) for e in _newest_raw(raw_entries)]
-    icon = feed.get("icon") or ""
-    language = str(feed.get("language") or "").strip()
-    if not language and plan.format != "atom10":
-        language = _channel_language(data)
+    entries = [_entry(raw_entries[i], plan, extras[i]) for i in _newest(raw_entries)]
+    icon = head.icon or feed.get("icon") or ""
+    link = str(feed.get("link") or "").strip()
+    links = head.links
+    if link and not any(item.href == link for item in links):
+        links = (Link(link), *links)
     return ParsedFeed(
         format=plan.format,
         title=str(feed.get("title") or "").strip(),
-        link=str(feed.get("link") or "").strip(),
+        link=link,
         description=str(feed.get("subtitle") or "").strip(),
-        language=language,
+        language=head.language or str(feed.get("language") or "").strip(),
         icon=icon if isinstance(icon, str) else "",
         entries=keep_newest(entries),
-        rights=rights,
+        rights=head.rights,
+        id=head.id,
+        people=head.people,
+        tags=head.tags,
+        links=links,
+        generator=head.generator,
+        image=head.image,
+        updated=head.updated,
+        published=head.published,
+        updated_text=head.updated_text,
+        published_text=head.published_text,
+        description_type=head.description_type if plan.format == "atom10" else "html",
     )

@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from newsstand.core.entries import Content, Enclosure, ParsedEntry, ParsedFeed
+from newsstand.core.entries import Content, Enclosure, Link, ParsedEntry, ParsedFeed, Person, Tag
 from newsstand.core.errors import NotAFeed, ParseError
 from newsstand.core.parsing.common import (
     content_or_none,
     datetime_from_iso,
     int_or_none,
     keep_newest,
+    names_of,
 )
 
 _VERSION_PREFIX = "https://jsonfeed.org/version/"
@@ -32,18 +33,23 @@ def _id(value: Any) -> str:
     return _str(value)
 
 
-def _authors(container: dict[str, Any]) -> tuple[str, ...]:
+def _people(container: dict[str, Any]) -> tuple[Person, ...]:
+    """JSON Feed 1.1 ``authors``, else 1.0 ``author``: name and home page (``url``)."""
     raw = container.get("authors")
     if not isinstance(raw, list):
         single = container.get("author")
         raw = [single] if isinstance(single, dict) else []
-    names = []
+    people: list[Person] = []
     for author in raw:
         if isinstance(author, dict):
-            name = _str(author.get("name"))
-            if name and name not in names:
-                names.append(name)
-    return tuple(names)
+            person = Person(_str(author.get("name")), href=_str(author.get("url")))
+            if (person.name or person.href) and person not in people:
+                people.append(person)
+    return tuple(people)
+
+
+def _links(*pairs: tuple[str, Any]) -> tuple[Link, ...]:
+    return tuple(Link(_str(href), rel) for rel, href in pairs if _str(href))
 
 
 def _enclosures(item: dict[str, Any]) -> tuple[Enclosure, ...]:
@@ -60,16 +66,18 @@ def _enclosures(item: dict[str, Any]) -> tuple[Enclosure, ...]:
     return tuple(found)
 
 
-def _entry(item: dict[str, Any], feed_authors: tuple[str, ...]) -> ParsedEntry:
+def _entry(item: dict[str, Any], feed_people: tuple[Person, ...]) -> ParsedEntry:
     content: Content | None = content_or_none(item.get("content_html"), "html")
     if content is None:
         content = content_or_none(item.get("content_text"), "text")
     tags = item.get("tags")
     categories = (
-        tuple(t.strip() for t in tags if isinstance(t, str) and t.strip())
+        tuple(dict.fromkeys(t.strip() for t in tags if isinstance(t, str) and t.strip()))
         if isinstance(tags, list)
         else ()
     )
+    people = _people(item) or feed_people
+    published, updated = _str(item.get("date_published")), _str(item.get("date_modified"))
     return ParsedEntry(
         guid=_id(item.get("id")),
         link=_str(item.get("url")) or _str(item.get("external_url")),
@@ -77,13 +85,18 @@ def _entry(item: dict[str, Any], feed_authors: tuple[str, ...]) -> ParsedEntry:
         title_type="text",
         summary=content_or_none(item.get("summary"), "text"),
         content=content,
-        authors=_authors(item) or feed_authors,
-        published=datetime_from_iso(item.get("date_published")),
-        updated=datetime_from_iso(item.get("date_modified")),
+        authors=names_of(people),
+        published=datetime_from_iso(published),
+        updated=datetime_from_iso(updated),
         categories=categories,
         image=_str(item.get("image")) or _str(item.get("banner_image")),
         enclosures=_enclosures(item),
         language=_str(item.get("language")),
+        people=people,
+        tags=tuple(Tag(term) for term in categories),
+        links=_links(("alternate", item.get("url")), ("related", item.get("external_url"))),
+        published_text=published,
+        updated_text=updated,
     )
 
 
@@ -104,7 +117,7 @@ def parse_json_feed(data: bytes) -> ParsedFeed:
     version = _str(document.get("version"))
     if not version.startswith(_VERSION_PREFIX) or not isinstance(document.get("items"), list):
         raise NotAFeed("JSON document is not a JSON Feed")
-    feed_authors = _authors(document)
+    feed_people = _people(document)
     items = [item for item in document["items"] if isinstance(item, dict)]
     return ParsedFeed(
         format="json11" if version.endswith("/1.1") else "json10",
@@ -113,5 +126,10 @@ def parse_json_feed(data: bytes) -> ParsedFeed:
         description=_str(document.get("description")),
         language=_str(document.get("language")),
         icon=_str(document.get("icon")) or _str(document.get("favicon")),
-        entries=keep_newest([_entry(item, feed_authors) for item in items]),
+        entries=keep_newest([_entry(item, feed_people) for item in items]),
+        people=feed_people,
+        links=_links(
+            ("alternate", document.get("home_page_url")), ("self", document.get("feed_url"))
+        ),
+        description_type="text",
     )

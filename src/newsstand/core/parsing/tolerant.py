@@ -14,7 +14,15 @@ from typing import Any
 
 import feedparser
 
-from newsstand.core.entries import Content, Enclosure, ParsedEntry, ParsedFeed
+from newsstand.core.entries import (
+    Content,
+    Enclosure,
+    Generator,
+    Image,
+    ParsedEntry,
+    ParsedFeed,
+    Person,
+)
 from newsstand.core.errors import NotAFeed
 from newsstand.core.parsing.common import (
     alternate_link,
@@ -23,7 +31,12 @@ from newsstand.core.parsing.common import (
     datetime_from_struct,
     int_or_none,
     keep_newest,
-    text_list,
+    links_from,
+    names_of,
+    people_from,
+    tags_from,
+    terms_of,
+    text_of,
 )
 
 _FORMATS = {
@@ -68,12 +81,12 @@ def _contents(entry: dict[str, Any]) -> tuple[Content | None, Content | None]:
     return summary, content
 
 
-def _authors(entry: dict[str, Any]) -> tuple[str, ...]:
-    names = text_list(entry.get("authors"))
-    if names:
-        return names
+def _people(entry: dict[str, Any]) -> tuple[Person, ...]:
+    people = people_from(entry.get("authors"))
+    if people:
+        return people
     author = entry.get("author")
-    return (author.strip(),) if isinstance(author, str) and author.strip() else ()
+    return (Person(author.strip()),) if isinstance(author, str) and author.strip() else ()
 
 
 def _image(entry: dict[str, Any]) -> str:
@@ -105,6 +118,8 @@ def _entry(entry: dict[str, Any]) -> ParsedEntry:
     summary, content = _contents(entry)
     title_type = content_type_of(_detail_type(entry, "title", "text/plain"), default="text")
     guid = entry.get("id") if "id" in entry else ""
+    people = _people(entry)
+    tags = tags_from(entry.get("tags"))
     return ParsedEntry(
         guid=str(guid or "").strip(),
         link=alternate_link(entry),
@@ -112,15 +127,46 @@ def _entry(entry: dict[str, Any]) -> ParsedEntry:
         title_type=title_type,
         summary=summary,
         content=content,
-        authors=_authors(entry),
+        authors=names_of(people),
         published=datetime_from_struct(entry.get("published_parsed")),
         updated=datetime_from_struct(entry.get("updated_parsed")),
-        categories=text_list(entry.get("tags")),
+        categories=terms_of(tags),
         image=_image(entry),
         enclosures=_enclosures(entry),
         comments=str(entry.get("comments") or "").strip(),
         language=str((entry.get("title_detail") or {}).get("language") or "").strip(),
         rights=str(entry.get("rights") or "").strip(),
+        people=people,
+        tags=tags,
+        links=links_from(entry.get("links")),
+        published_text=text_of(entry.get("published")),
+        updated_text=text_of(entry.get("updated")),
+    )
+
+
+def _generator(feed: dict[str, Any]) -> Generator | None:
+    detail = feed.get("generator_detail")
+    if not isinstance(detail, dict):
+        name = feed.get("generator")
+        return Generator(name.strip()) if isinstance(name, str) and name.strip() else None
+    fields = [str(detail.get(key) or "").strip() for key in ("name", "href", "version")]
+    return Generator(*fields) if any(fields) else None
+
+
+def _feed_image(feed: dict[str, Any]) -> Image | None:
+    image = feed.get("image")
+    if not isinstance(image, dict):
+        logo = feed.get("logo")  # Atom 1.0
+        return Image(logo.strip()) if isinstance(logo, str) and logo.strip() else None
+    url = str(image.get("href") or image.get("url") or "").strip()
+    if not url:
+        return None
+    return Image(
+        url,
+        str(image.get("title") or "").strip(),
+        str(image.get("link") or "").strip(),
+        int_or_none(image.get("width")),
+        int_or_none(image.get("height")),
     )
 
 
@@ -167,4 +213,15 @@ def parse_tolerant(data: bytes, *, url: str = "", content_type: str = "") -> Par
         used_fallback=True,
         warnings=warnings_found,
         rights=str(feed.get("rights") or "").strip(),
+        id=str(feed.get("id") or "").strip(),
+        people=_people(feed),
+        tags=tags_from(feed.get("tags")),
+        links=links_from(feed.get("links")),
+        generator=_generator(feed),
+        image=_feed_image(feed),
+        updated=datetime_from_struct(feed.get("updated_parsed")),
+        published=datetime_from_struct(feed.get("published_parsed")),
+        published_text=text_of(feed.get("published")),
+        updated_text=text_of(feed.get("updated")),
+        description_type=content_type_of(_detail_type(feed, "subtitle", "text/html")),
     )

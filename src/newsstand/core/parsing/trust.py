@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from newsstand.core.entries import ContentType
@@ -52,7 +52,8 @@ _BASE64_MODE = re.compile(rb"""mode\s*=\s*["']base64""")
 _INLINE_MARKUP = re.compile(rb"<(description|content:encoded)>[^<]*<(?!!\[CDATA\[|/\1>)")
 _RSS_ITEM_TAGS = re.compile(rb"<(item|guid|dc:creator)[\s>/]")
 # Elements the fast parser does not read.
-_UNREAD = re.compile(rb"<(?:fullitem|body|xhtml:body|dc:title|dcterms:\w+)[\s>/]")
+# (media:category: fastfeedparser keeps its term but not its scheme or label.)
+_UNREAD = re.compile(rb"<(?:fullitem|body|xhtml:body|dc:title|dcterms:\w+|media:category)[\s>/]")
 _UTF8_NAMES = frozenset({b"utf-8", b"utf8", b"us-ascii", b"ascii"})
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:\-]+)", re.IGNORECASE)
 
@@ -66,6 +67,7 @@ class FastPlan:
     summary_type: ContentType = "html"
     has_guids: bool = True
     items: int = 0
+    markup: bytes = b""  # the document with its CDATA sections emptied
 
 
 def count_tags(view: bytes, name: bytes) -> int:
@@ -220,4 +222,5 @@ def fast_plan(sniffed: Sniffed, data: bytes, content_type: str) -> FastPlan | No
         return None
     if _NON_XML_ENTITY.search(markup) or _UNREAD.search(markup):
         return None
-    return _plan_for_root(sniffed, markup)
+    plan = _plan_for_root(sniffed, markup)
+    return None if plan is None else replace(plan, markup=markup)
