@@ -13,24 +13,29 @@ Key = int | str
 
 @dataclass(frozen=True)
 class StoryParams:
-    """Thresholds of the clusterer. The defaults are the values measured in bench/.
+    """Thresholds of the clusterer. The defaults were chosen on bench/clustering_quality.py
+    (UCI headlines and GoogleNews title+snippet together; one set for every kind of text).
 
-    An article joins the best story whose score reaches ``join_threshold``, where the score is
-    the cosine between the article's vector and the story's centroid, plus ``entity_weight``
-    times the share of the article's entities the story already names (at most 1), minus
-    ``time_weight`` per day between the article and the story's time span. Stories whose last
-    article is more than ``window`` older than the article are not candidates. After each
-    join, a story whose centroid is within ``merge_threshold`` cosine of another candidate's
-    is merged into it. ``close_quiet`` closes stories with nothing new for ``quiet_period``.
+    A story's *cohesion* is the length of the mean of its members' unit vectors (1 for one
+    article, lower as its articles spread). An article's score against a story is the cosine
+    to the story's centroid times cohesion ** ``cohesion`` (0: plain centroid cosine, 1: the
+    mean similarity to the story's articles, as average linkage), plus ``entity_weight``
+    times how much of the article's entities the story already names (at most 1), minus
+    ``time_weight`` per day between the article and the story's time span. The article joins
+    the best of the ``candidates`` nearest stories if its score reaches ``join_threshold``,
+    else founds a story. Stories whose last article is more than ``window`` older than the
+    article are not candidates. After a join, a candidate story whose centroid cosine to the
+    grown story, times both cohesions ** ``cohesion``, reaches ``merge_threshold`` is merged.
+    ``close_quiet`` closes stories with nothing new for ``quiet_period``.
     """
 
-    join_threshold: float = 0.5
-    merge_threshold: float = 0.8
+    join_threshold: float = 0.4
+    merge_threshold: float = 0.5
+    cohesion: float = 0.5
     entity_weight: float = 0.1
     time_weight: float = 0.02
     window: timedelta = timedelta(days=3)
     quiet_period: timedelta = timedelta(days=2)
-    cohesion: float = 0.0
     candidates: int = 10  # best stories by cosine that are rescored with entities and time
 
 
