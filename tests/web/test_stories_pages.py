@@ -160,6 +160,7 @@ def test_editors_pin_bury_and_weight_stories(client: Client, stories) -> None:
 
 
 def test_top_stories_per_section(client: Client, stories) -> None:
+    assert 'href="/top/technology/"' in text(client.get("/section/technology/"))
     page = text(client.get("/top/technology/"))
     assert f"/story/{stories['ios'].pk}/" in page
     assert f"/story/{stories['dunham'].pk}/" not in page
