@@ -178,9 +178,10 @@ def test_score_components_shown_to_editors_only(client: Client, stories, django_
 def test_front_page_queries_stay_bounded_with_stories(
     client: Client, stories, django_assert_max_num_queries
 ) -> None:
-    # sections, story candidates, activity counts, weights, chosen stories, leads,
-    # publisher names, picks, section-block ids and rows, two counts, languages present
-    with django_assert_max_num_queries(13):
+    # sections, pinned and recent story candidates, activity counts, weights, chosen
+    # stories, leads, publisher names, picks, section-block ids and rows, two counts,
+    # languages present
+    with django_assert_max_num_queries(14):
         client.get("/")
 
 

@@ -60,7 +60,9 @@ class Story(models.Model):
             models.Index(fields=["state", "last_published"], name="story_open_window"),
             models.Index(fields=["-last_published"], name="story_latest"),
             models.Index(fields=["section", "-last_published"], name="story_section_latest"),
-            models.Index(fields=["pick", "-picked_at"], name="story_picks"),
+            # Partial indexes: they hold only the few picked or pinned stories.
+            models.Index(fields=["-picked_at"], name="story_picks", condition=models.Q(pick=True)),
+            models.Index(fields=["pinned"], name="story_pinned", condition=models.Q(pinned=True)),
         ]
 
     def __str__(self) -> str:
