@@ -179,3 +179,15 @@ def test_real_model_groups_real_headlines():
     for i in range(len(gold)):
         for j in range(len(gold)):
             assert (stories[i] == stories[j]) == (gold[i] == gold[j]), (i, j)
+
+
+def test_a_spread_story_needs_a_closer_article_than_a_tight_one():
+    params = StoryParams(join_threshold=0.2, cohesion=1.0, merge_threshold=2.0)
+    tight, spread = StoryClusterer(params), StoryClusterer(params)
+    for clusterer, lean in ((tight, 0.1), (spread, 0.8)):
+        clusterer.assign(art(1, unit(1, lean)))
+        clusterer.assign(art(2, unit(1, -lean)))
+        assert len(clusterer) == 1
+    probe = art(3, unit(1), hours=2)  # on both centroids exactly
+    assert tight.assign(probe).similarity > 0.99  # cohesion 0.995
+    assert spread.assign(probe).similarity < 0.8  # cohesion 0.78: the mean similarity

@@ -68,3 +68,25 @@ def test_packed_vector_round_trips_within_float16(encoder):
     back = unpack_vector(data)
     assert back.dtype == np.float32
     assert float(back @ vector) > 0.9999
+
+
+def test_fast_gelu_gives_the_vectors_of_the_exact_one(encoder):
+    from newsstand.core.stories.encoder import MiniLMEncoder, model_dir
+
+    texts = [
+        "Fed official says weak data caused by weather, should not slow taper",
+        "Lena Dunham apologises for molestation joke on Twitter",
+        "Titanfall review roundup: critics praise Respawn's mech shooter",
+    ]
+    exact = MiniLMEncoder(model_dir(), exact=True).encode(texts)
+    fast = encoder.encode(texts)
+    assert float((exact * fast).sum(axis=1).min()) > 0.9999
+
+
+def test_threads_give_the_same_vectors():
+    from newsstand.core.stories.encoder import BATCH, MiniLMEncoder, model_dir
+
+    texts = [f"Headline number {i} about the markets and the weather" for i in range(BATCH + 5)]
+    one = MiniLMEncoder(model_dir()).encode(texts)
+    two = MiniLMEncoder(model_dir(), threads=2).encode(texts)
+    np.testing.assert_array_equal(one, two)

@@ -72,8 +72,16 @@ class MiniLMEncoder:
     heads = 12
     eps = 1e-12
 
-    def __init__(self, model_dir: Path, *, max_tokens: int = MAX_TOKENS, threads: int = 1) -> None:
+    def __init__(
+        self,
+        model_dir: Path,
+        *,
+        max_tokens: int = MAX_TOKENS,
+        threads: int = 1,
+        exact: bool = False,
+    ) -> None:
         self.threads = max(1, threads)
+        self._gelu = _gelu_exact if exact else _gelu
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
@@ -142,7 +150,7 @@ class MiniLMEncoder:
         scores /= scores.sum(axis=-1, keepdims=True)
         context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, width, size)
         x = _layer_norm(x + context @ layer.out + layer.out_bias, layer.norm1, self.eps)
-        hidden = _gelu(x @ layer.up + layer.up_bias)
+        hidden = self._gelu(x @ layer.up + layer.up_bias)
         return _layer_norm(x + hidden @ layer.down + layer.down_bias, layer.norm2, self.eps)
 
 
@@ -178,6 +186,23 @@ def _layer_norm(x: Vectors, norm: tuple[Vectors, Vectors], eps: float) -> Vector
 
 
 def _gelu(x: Vectors) -> Vectors:
+    """GELU in its tanh form, in place (``x`` is a temporary). BERT's exact form uses erf,
+    which scipy computes ~15x slower on float32 than numpy's tanh; the two differ by under
+    5e-4 per activation and the sentence vectors by a cosine above 0.9999 (tests check it)."""
+    inner = x * x
+    inner *= np.float32(0.044715)
+    inner += np.float32(1.0)
+    inner *= x
+    inner *= np.float32((2 / np.pi) ** 0.5)
+    np.tanh(inner, out=inner)
+    inner += np.float32(1.0)
+    inner *= x
+    inner *= np.float32(0.5)
+    return inner
+
+
+def _gelu_exact(x: Vectors) -> Vectors:
+    """GELU with erf, as BERT was trained (used to check ``_gelu``)."""
     from scipy.special import erf
 
     result: Vectors = x * np.float32(0.5) * (np.float32(1.0) + erf(x * np.float32(0.5**0.5)))
