@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -25,7 +26,13 @@ from typing import TextIO
 
 from newsstand.core.entities import extract_entities
 from newsstand.core.errors import ParseError
-from newsstand.core.stories import ArticleSignal, Key, StoryClusterer, StoryParams
+from newsstand.core.stories import (
+    ArticleSignal,
+    Key,
+    StoryClusterer,
+    StoryParams,
+    load_text_encoder,
+)
 
 BATCH = 256  # lines encoded together
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -56,7 +63,7 @@ def cluster_lines(
 ) -> int:
     """Cluster every line of ``stdin`` onto ``stdout``; 0 when all lines were good, else 1."""
     errors = stderr if stderr is not None else sys.stderr
-    clusterer = StoryClusterer(params)
+    clusterer = StoryClusterer(params, encoder=load_text_encoder(threads=_encoder_threads()))
     order: list[Key] = []
     story_of: dict[Key, Key] = {}
     folded: dict[Key, Key] = {}  # merged-away story -> story it went into
@@ -86,6 +93,10 @@ def cluster_lines(
         stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     stdout.flush()
     return 1 if bad else 0
+
+
+def _encoder_threads() -> int:
+    return max(1, min(4, len(os.sched_getaffinity(0))))
 
 
 def _final(key: Key, folded: dict[Key, Key]) -> Key:
