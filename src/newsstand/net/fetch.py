@@ -9,6 +9,7 @@ puts one overall deadline on each fetch. Every failure is a ``FetchError`` subcl
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -207,8 +208,11 @@ def _request_headers(request: FetchRequest) -> dict[str, str]:
     return {name: value for name, value in candidates.items() if _header_safe(value)}
 
 
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # all but tab
+
+
 def _header_safe(value: str) -> bool:
-    return bool(value) and not any((ord(c) < 0x20 and c != "\t") or ord(c) == 0x7F for c in value)
+    return bool(value) and _CONTROL_CHARACTERS.search(value) is None
 
 
 def _redirect_target(response: aiohttp.ClientResponse, url: URL) -> URL | None:

@@ -2,9 +2,9 @@
 
 Background work only (the ``extract_pending_articles`` task), never in a web request.
 
-- ``mark_for_full_text`` runs after a refresh stored new articles: the ones whose feed
-  carries only a teaser (per the feed's mode and ``core.extract.needs_full_text``) become
-  ``pending``, due now.
+- Refresh stores new articles already ``pending``, due now, when their feed carries
+  only a teaser (per the feed's mode and ``core.teaser.needs_full_text``, decided in
+  ``core.ingest``); ``mark_for_full_text`` does the same for stored articles.
 - ``extract_pending`` claims due articles (``articles.claims``: a lease, at most
   ``per_host`` pages of one host per batch), reads each host's robots.txt through the
   guarded fetcher (kept in memory per process for ``robots_ttl``), fetches the allowed
@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -35,7 +35,6 @@ from django.utils import timezone
 
 from newsstand.articles.claims import claim_articles, host_of
 from newsstand.articles.models import Article, FullTextState
-from newsstand.core.entries import EntryCandidate
 from newsstand.core.errors import (
     FetchError,
     HTTPStatusError,
@@ -118,22 +117,6 @@ class FullTextReport:
 
 
 # --- marking ------------------------------------------------------------------------
-
-
-def wanting_full_text(feed: Feed, candidates: Iterable[EntryCandidate]) -> frozenset[str]:
-    """Identities of the entries whose page should be fetched for full text: those with a
-    URL, when the feed's mode says so (``auto``: teasers only). Refresh stores new articles
-    with this decision."""
-    if feed.full_text == FullTextMode.NEVER:
-        return frozenset()
-    return frozenset(
-        c.identity
-        for c in candidates
-        if c.url
-        and needs_full_text(
-            mode=feed.full_text, summary_html=c.summary_html, content_html=c.content_html
-        )
-    )
 
 
 def set_full_text_mode(feed_urls: Sequence[str], mode: str) -> int:

@@ -15,29 +15,29 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from newsstand.articles.store import store_entries
+from newsstand.articles.store import store_rows
 from newsstand.core import schedule
 from newsstand.core.errors import FetchError, Gone, HTTPStatusError, InternalError, NewsstandError
 from newsstand.core.ingest import PreparedFeed, PrepareJob
-from newsstand.core.normalise import FeedMeta
 from newsstand.core.retry_after import parse_retry_after
-from newsstand.core.sections import section_from_categories
 from newsstand.net.fetch import FetchRequest, FetchResult, fetch_many_sync
 from newsstand.sources.claims import claim_feeds
 from newsstand.sources.models import Feed, FeedState, Publisher, Section
-from newsstand.sources.state import save_fetch_states
+from newsstand.sources.state import save_fetch_states, save_publisher_fields
 from newsstand.usecases.config import RefreshConfig
-from newsstand.usecases.fulltext import wanting_full_text
 from newsstand.usecases.parallel import prepare_all
+
+if TYPE_CHECKING:
+    from newsstand.core.normalise import FeedMeta
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=15)
-GROUP_SIZE = 25  # feeds settled per transaction
+GROUP_SIZE = 100  # feeds settled per transaction
 
 
 @dataclass
@@ -81,25 +81,68 @@ def refresh_feeds(
     Feeds another worker holds are skipped. Returns what happened, feed by feed counted.
     """
     config = config or RefreshConfig.from_settings()
-    now = now or timezone.now()
-    batch = limit or config.batch
-    token, feeds = claim_feeds(now=now, lease=LEASE, limit=batch, feed_ids=feed_ids)
-    report = RefreshReport(feeds=len(feeds))
-    if not feeds:
+    return _start_batch(feed_ids, config=config, now=now, limit=limit).finish()
+
+
+def refresh_all(
+    *, config: RefreshConfig | None = None, now: datetime | None = None
+) -> RefreshReport:
+    """Refresh every due feed, batch after batch, until none is left (the CLI's default).
+
+    Pipelined: the next batch is claimed, fetched and handed to the parsing workers before
+    this one is stored, so the workers parse while this process stores and fetches.
+    """
+    config = config or RefreshConfig.from_settings()
+    total = RefreshReport()
+    pending = _start_batch(None, config=config, now=now)
+    while len(pending.feeds) == config.batch:
+        following = _start_batch(None, config=config, now=now)
+        total.add(pending.finish())
+        pending = following
+    total.add(pending.finish())
+    return total
+
+
+@dataclass
+class _Batch:
+    """Claimed and fetched feeds whose documents are being prepared, waiting to be stored."""
+
+    token: str
+    feeds: list[Feed]
+    outcomes: list[FetchResult | FetchError]
+    prepared: Iterator[PreparedFeed | NewsstandError]
+    config: RefreshConfig
+
+    def finish(self) -> RefreshReport:
+        """Store every feed's entries and state, a group of feeds per transaction."""
+        report = RefreshReport(feeds=len(self.feeds))
+        group: list[tuple[Feed, FetchResult | FetchError, Prepared]] = []
+        for feed, outcome in zip(self.feeds, self.outcomes, strict=True):
+            group.append((feed, outcome, next(self.prepared) if _has_body(outcome) else None))
+            if len(group) == GROUP_SIZE:
+                report.add(_settle_group(group, token=self.token, config=self.config))
+                group = []
+        if group:
+            report.add(_settle_group(group, token=self.token, config=self.config))
         return report
+
+
+def _start_batch(
+    feed_ids: Sequence[int] | None,
+    *,
+    config: RefreshConfig,
+    now: datetime | None,
+    limit: int | None = None,
+) -> _Batch:
+    """Claim a batch of feeds, fetch them and hand their documents to the parsing workers."""
+    token, feeds = claim_feeds(
+        now=now or timezone.now(), lease=LEASE, limit=limit or config.batch, feed_ids=feed_ids
+    )
+    if not feeds:
+        return _Batch(token, [], [], iter(()), config)
     requests = [FetchRequest(f.url, etag=f.etag, last_modified=f.last_modified) for f in feeds]
     outcomes = fetch_many_sync(config.policy, requests)
-    sections = SectionLookup.load()
-    prepared = _prepare(outcomes, config=config)
-    group: list[tuple[Feed, FetchResult | FetchError, Prepared]] = []
-    for feed, outcome in zip(feeds, outcomes, strict=True):
-        group.append((feed, outcome, next(prepared) if _has_body(outcome) else None))
-        if len(group) == GROUP_SIZE:
-            report.add(_settle_group(group, token=token, config=config, sections=sections))
-            group = []
-    if group:
-        report.add(_settle_group(group, token=token, config=config, sections=sections))
-    return report
+    return _Batch(token, feeds, outcomes, _prepare(feeds, outcomes, config=config), config)
 
 
 Prepared = PreparedFeed | NewsstandError | None
@@ -110,44 +153,26 @@ def _has_body(outcome: FetchResult | FetchError) -> bool:
 
 
 def _prepare(
-    outcomes: Sequence[FetchResult | FetchError], *, config: RefreshConfig
+    feeds: Sequence[Feed], outcomes: Sequence[FetchResult | FetchError], *, config: RefreshConfig
 ) -> Iterator[PreparedFeed | NewsstandError]:
-    """Parse and normalise every fetched document, in order (on every core when many)."""
+    """Parse, normalise and decide every fetched document, in order (on every core when
+    many): see ``core.ingest``."""
     now = timezone.now()
+    sections = dict(Section.objects.values_list("slug", "id"))
     jobs = [
-        PrepareJob(o.body, o.final_url, o.content_type, now)
-        for o in outcomes
+        PrepareJob(
+            o.body,
+            o.final_url,
+            o.content_type,
+            now,
+            full_text_mode=feed.full_text,
+            section_hint=feed.section_hint_id,
+            sections=sections,
+        )
+        for feed, o in zip(feeds, outcomes, strict=True)
         if isinstance(o, FetchResult) and o.status == 200
     ]
     return iter(prepare_all(jobs, workers=config.parse_workers))
-
-
-def refresh_all(
-    *, config: RefreshConfig | None = None, now: datetime | None = None
-) -> RefreshReport:
-    """Refresh every due feed, batch after batch, until none is left (the CLI's default)."""
-    config = config or RefreshConfig.from_settings()
-    total = RefreshReport()
-    while True:
-        report = refresh_feeds(config=config, now=now)
-        total.add(report)
-        if report.feeds < config.batch:
-            return total
-
-
-class SectionLookup:
-    """Section ids by slug, loaded once per batch."""
-
-    def __init__(self, by_slug: dict[str, int]) -> None:
-        self.by_slug = by_slug
-
-    @classmethod
-    def load(cls) -> SectionLookup:
-        return cls(dict(Section.objects.values_list("slug", "id")))
-
-    def for_categories(self, categories: Sequence[str]) -> int | None:
-        slug = section_from_categories(categories, self.by_slug)
-        return self.by_slug.get(slug) if slug else None
 
 
 def _settle_group(
@@ -155,7 +180,6 @@ def _settle_group(
     *,
     token: str,
     config: RefreshConfig,
-    sections: SectionLookup,
 ) -> RefreshReport:
     """Settle a group of feeds in one transaction, each feed in a savepoint of its own.
 
@@ -164,9 +188,11 @@ def _settle_group(
     group, whose feeds are then fetched again with their old validators.
     """
     report = RefreshReport()
+    learnt: dict[int, dict[str, str]] = {}
     with transaction.atomic():
         for feed, outcome, prepared in group:
-            report.add(_settle(feed, outcome, prepared, config=config, sections=sections))
+            report.add(_settle(feed, outcome, prepared, config=config, learnt=learnt))
+        save_publisher_fields(learnt)
         save_fetch_states([feed for feed, _, _ in group], token=token)
     return report
 
@@ -177,11 +203,12 @@ def _settle(
     prepared: Prepared,
     *,
     config: RefreshConfig,
-    sections: SectionLookup,
+    learnt: dict[int, dict[str, str]],
 ) -> RefreshReport:
     """Store one feed's entries (in a savepoint) and decide its next fetch state.
 
-    The state itself is saved for the whole group by the caller.
+    The state itself, and what the feed taught about its publisher, are saved for the
+    whole group by the caller.
     """
     now = timezone.now()
     try:
@@ -189,8 +216,11 @@ def _settle(
             raise outcome
         if isinstance(prepared, NewsstandError):
             raise prepared
-        with transaction.atomic():
-            new = _store(feed, prepared, now=now, sections=sections) if prepared else 0
+        new = 0
+        if prepared:
+            with transaction.atomic():
+                new = _store(feed, prepared, now=now)
+            learnt.setdefault(feed.publisher_id, {}).update(_learn_names(feed, prepared.meta))
         _record_success(feed, outcome, new_entries=new, now=now, config=config)
     except NewsstandError as error:
         _record_error(feed, error, now=now, config=config)
@@ -206,18 +236,10 @@ def _settle(
     return RefreshReport(updated=1, new_articles=new)
 
 
-def _store(feed: Feed, prepared: PreparedFeed, *, now: datetime, sections: SectionLookup) -> int:
+def _store(feed: Feed, prepared: PreparedFeed, *, now: datetime) -> int:
     _lock_publisher(feed.publisher_id)
-    _learn_names(feed, prepared.meta)
-    candidates = prepared.candidates
-    hint = feed.section_hint_id
-    section_for = {c.identity: hint or sections.for_categories(c.categories) for c in candidates}
-    stored = store_entries(
-        feed,
-        candidates,
-        now=now,
-        section_for=section_for,
-        full_text_for=wanting_full_text(feed, candidates),
+    stored = store_rows(
+        feed_id=feed.pk, publisher_id=feed.publisher_id, rows=prepared.rows, now=now
     )
     return stored.new
 
@@ -231,24 +253,26 @@ def _lock_publisher(publisher_id: int) -> None:
         list(Publisher.objects.select_for_update().filter(pk=publisher_id).values_list("pk"))
 
 
-def _learn_names(feed: Feed, meta: FeedMeta) -> None:
-    """Fill in what the subscriber did not give (names, homepage, icon) from the feed."""
+def _learn_names(feed: Feed, meta: FeedMeta) -> dict[str, str]:
+    """Fill in what the subscriber did not give (names, homepage, icon) from the feed.
+
+    Sets them on the objects and returns the publisher's changed fields, which the group
+    saves together (``save_publisher_fields``); the feed's title goes with its state.
+    """
     if not feed.title and meta.title:
         feed.title = meta.title
     publisher = feed.publisher
-    changed = []
+    changed: dict[str, str] = {}
     if meta.title and publisher.name == publisher.host:
-        publisher.name = meta.title
-        changed.append("name")
+        changed["name"] = meta.title
     for field_name, value in (("homepage", meta.homepage), ("favicon", meta.icon)):
         if value and not getattr(publisher, field_name):
-            setattr(publisher, field_name, value)
-            changed.append(field_name)
+            changed[field_name] = value
     if meta.language and not publisher.language:
-        publisher.language = meta.language
-        changed.append("language")
-    if changed:
-        publisher.save(update_fields=changed)
+        changed["language"] = meta.language
+    for field_name, value in changed.items():
+        setattr(publisher, field_name, value)
+    return changed
 
 
 def _timing(feed: Feed) -> schedule.FeedTiming:

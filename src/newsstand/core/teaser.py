@@ -1,0 +1,41 @@
+"""Whether a feed entry is only a teaser, so its page should be fetched for the full text.
+
+Apart from ``core.extract`` so that deciding (at refresh time, for every new entry) does not
+load the extraction stack (trafilatura, readability), which only the full-text worker needs.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newsstand.core.sanitize import text_of_clean_html
+
+# A feed text shorter than this is a teaser whatever it ends with.
+TEASER_WORDS = 150
+_READ_MORE = re.compile(
+    r"(read|see|view|continue|keep)\s+(the\s+)?(more|full|rest|reading|article|story|on)\b"
+    r"|\[\s*(…|\.\.\.|&hellip;|more)\s*\]|(…|\.\.\.)\s*$|»\s*$|→\s*$",
+    re.IGNORECASE,
+)
+_TAIL_CHARACTERS = 120
+
+
+def needs_full_text(*, mode: str, summary_html: str, content_html: str) -> bool:
+    """Whether the article page should be fetched for its full text.
+
+    ``mode`` is the feed's setting: ``"always"``, ``"never"`` or ``"auto"``. In auto mode
+    the feed's longer text (content or summary) is a teaser when it has fewer than
+    ``TEASER_WORDS`` words or ends with a "read more" / "continue reading" / "[…]" mark.
+    Both texts are the sanitiser's output, so the quick text reader serves.
+    """
+    if mode == "always":
+        return True
+    if mode == "never":
+        return False
+    content, summary = text_of_clean_html(content_html), text_of_clean_html(summary_html)
+    text = content if len(content) >= len(summary) else summary
+    # The text is collapsed (one space between words, none at the ends): its words are
+    # its spaces plus one, counted without splitting it.
+    if text.count(" ") + 1 < TEASER_WORDS:
+        return True
+    return bool(_READ_MORE.search(text[-_TAIL_CHARACTERS:]))
