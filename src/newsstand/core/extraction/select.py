@@ -76,7 +76,7 @@ def worth_second_opinion(page: Page, text: str) -> bool:
     words = count_words(text)
     if words < SHORT_WORDS:
         return True
-    paragraph_words = sum(count_words(str(piece)) for piece in _PARAGRAPH_TEXT(page.tree))
+    paragraph_words = count_words(" ".join(str(piece) for piece in _PARAGRAPH_TEXT(page.tree)))
     if paragraph_words >= MISSED_TEXT_RATIO * words:
         return True
     lines = [line for line in text.split("\n") if line.strip()]

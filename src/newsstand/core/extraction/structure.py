@@ -169,12 +169,15 @@ def restore_quotes(fragment: etree._Element, tree: etree._Element) -> int:
     after it on the page were both kept, one after the other, and its text is not there
     already: it stood inside the run of article text.
     """
-    paragraphs = _paragraphs(fragment)
+    if next(tree.iter("blockquote"), None) is None:
+        return 0
+    quotes = _QUOTES(tree)[:_MAX_QUOTES]
+    paragraphs = _paragraphs(fragment) if quotes else {}
     if not paragraphs:
         return 0
     present = shingles(fragment_text(fragment))
     restored: list[etree._Element] = []
-    for quote in _QUOTES(tree)[:_MAX_QUOTES]:
+    for quote in quotes:
         quoted = shingles(_text(quote))
         if not quoted or len(quoted & present) > _PRESENT_SHARE * len(quoted):
             continue

@@ -28,7 +28,7 @@ _UNSPACED = re.compile(
 
 def count_words(text: str) -> int:
     """Words in ``text``: space-separated tokens, plus unspaced scripts by their letters."""
-    if text.isascii():
+    if text.isascii() or not _UNSPACED.search(text):
         return len(text.split())
     han_kana = len(_HAN_KANA.findall(text))
     southeast = len(_SOUTHEAST_ASIAN.findall(text))
