@@ -170,8 +170,6 @@ def test_atom_people_links_tags_and_feed_metadata(path):
         # an XHTML subtitle and a base64 rights text
         (b"<subtitle>What happened</subtitle>", b'<subtitle type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">W</div></subtitle>'),
         (b"<rights>CC BY 4.0</rights>", b'<rights type="application/octet-stream">Q0M=</rights>'),
-        # a date with attributes
-        (b"<updated>2014-03-10T08:00:00Z</updated>", b'<updated xml:lang="en">2014-03-10T08:00:00Z</updated>'),
     ],
 )  # fmt: skip
 def test_atom_details_the_fast_path_cannot_read_go_to_the_tolerant_parser(old, new):
@@ -208,3 +206,14 @@ def test_json_feed_people_tags_and_links():
     )
     assert entry.published_text == "2014-03-10T08:00:00+01:00"
     assert Link("https://j.example.org/feed.json", "self") in feed.links
+
+
+def test_a_date_that_is_not_plain_text_keeps_no_text_on_the_fast_path():
+    data = ATOM.replace(
+        b"<updated>2014-03-10T08:00:00Z</updated>",
+        b'<updated xml:lang="en">2014-03-10T08:00:00Z</updated>',
+    )
+    feed = parse_feed(data)
+    assert not feed.used_fallback
+    assert feed.entries[1].updated_text == ""
+    assert feed.entries[1].updated == datetime(2014, 3, 10, 8, tzinfo=UTC)

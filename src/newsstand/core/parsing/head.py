@@ -153,29 +153,49 @@ def _rss_image(element: etree._Element | None, ns: str) -> Image | None:
     )
 
 
+# RSS channel elements read here, by local role; the first of each text wins.
+_RSS_AUTHORS = ("creator", "managingEditor", "author")
+
+
 def _rss_head(channel: etree._Element, ns: str, image: etree._Element | None) -> FeedHead:
-    authors = [_text(e) for e in channel.iterfind(DC + "creator")]
-    authors += [_text(e) for e in channel.iterfind(ns + "managingEditor")]
-    authors += [_text(e) for e in channel.iterfind(DC + "author")]
-    authors += [_text(e) for e in channel.iterfind(ns + "author")]
-    people = [person_from_text(a) for a in authors if a]
-    links = [Link(_text(e)) for e in channel.iterfind(ns + "link") if _text(e)]
-    links += [link for link in map(_atom_link, channel.iterfind(ATOM + "link")) if link]
-    tags = [
-        Tag(_text(e), (e.get("domain") or "").strip())
-        for e in channel.iterfind(ns + "category")
-        if _text(e)
-    ]
-    tags += [Tag(_text(e)) for e in channel.iterfind(DC + "subject") if _text(e)]
-    rights = _text(channel.find(ns + "copyright")) or _text(channel.find(DC + "rights"))
-    generator = _text(channel.find(ns + "generator"))
-    updated = _text(channel.find(ns + "lastBuildDate")) or _text(channel.find(DC + "date"))
-    language = _text(channel.find(ns + "language")) or _text(channel.find(DC + "language"))
-    published = _text(channel.find(ns + "pubDate"))
+    """One pass over the channel's children (it has a dozen or so)."""
+    texts: dict[str, str] = {}
+    authors: list[str] = []
+    links: list[Link] = []
+    tags: list[Tag] = []
+    for child in channel:
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue  # a comment or processing instruction
+        namespace, _, local = tag.rpartition("}")
+        namespace += "}" if namespace else ""
+        if namespace == ATOM:
+            link = _atom_link(child) if local == "link" else None
+            if link:
+                links.append(link)
+            continue
+        if namespace not in (ns, DC):
+            continue
+        text = _text(child)
+        if not text:
+            continue
+        if local in _RSS_AUTHORS:
+            authors.append(text)
+        elif local == "link":
+            links.append(Link(text))
+        elif local == "category":
+            tags.append(Tag(text, (child.get("domain") or "").strip()))
+        elif local == "subject":
+            tags.append(Tag(text))
+        else:
+            texts.setdefault(local, text)
+    updated = texts.get("lastBuildDate") or texts.get("date", "")
+    published = texts.get("pubDate", "")
+    generator = texts.get("generator")
     return FeedHead(
-        language=language,
-        rights=rights,
-        people=_unique(people),
+        language=texts.get("language", ""),
+        rights=texts.get("copyright") or texts.get("rights", ""),
+        people=_unique([person_from_text(a) for a in authors]),
         links=tuple(links),
         tags=_unique(tags),
         generator=Generator(generator) if generator else None,

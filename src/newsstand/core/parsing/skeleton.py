@@ -3,8 +3,8 @@
 fastfeedparser keeps the first author's name only (not the e-mail address or home page,
 not the second author) and gives dates already converted. On the fast path those come
 from the markup instead: the document with its CDATA sections emptied
-(``trust.markup_outside_cdata``), read in one regular-expression pass that finds entry
-start and end tags, dates and (Atom) authors, each value given to the entry that encloses
+(``trust.markup_outside_cdata``), where regular expressions find the entries' start and
+end tags, the dates and (Atom) the authors, each value given to the entry that encloses
 it. Anything this pass cannot read with certainty raises ``SkeletonMismatch`` and the
 document goes to the tolerant parser.
 """
@@ -15,22 +15,24 @@ import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import lt
+from typing import NamedTuple
 
 from newsstand.core.entries import Person
+from newsstand.core.parsing.trust import count_tags
 
-# Groups: 1 an entry's start tag, 2 its end tag, 3 a date element's name and 4 its text
-# (RSS dc:date is an update date, as feedparser reads it), 5 an Atom author's content,
-# 6 any other form of those elements (attributes, CDATA, markup inside), which this pass
-# cannot read: tried last, it matches only where the plain forms did not.
-_ATOM_SCAN = re.compile(
-    rb"<(?:(entry)[\s>]|(/entry)>|(published|updated)>([^<]*)</(?:published|updated)>"
-    rb"|author>(.*?)</author>|((?:author|published|updated)[\s/>]))",
-    re.DOTALL,
-)
-_RSS_SCAN = re.compile(
-    rb"<(?:(item)[\s>]|(/item)>|(pubDate|dc:date)>([^<]*)</(?:pubDate|dc:date)>|()(?!)"
-    rb"|((?:pubDate|dc:date)[\s/>]))"
-)
+_START = {"atom10": re.compile(rb"<entry[\s>]"), "rss": re.compile(rb"<item[\s>]")}
+_END = {"atom10": re.compile(rb"</entry>"), "rss": re.compile(rb"</item>")}
+# The plain form of each element read (no attributes, CDATA or markup inside). For
+# authors, any other form makes the counts differ and the pass refuses the document.
+_DATES = {
+    "atom10": ((b"published", re.compile(rb"<published>([^<]*)</published>")),
+               (b"updated", re.compile(rb"<updated>([^<]*)</updated>"))),
+    # RSS dc:date is an update date, as feedparser reads it
+    "rss": ((b"pubDate", re.compile(rb"<pubDate>([^<]*)</pubDate>")),
+            (b"dc:date", re.compile(rb"<dc:date>([^<]*)</dc:date>"))),
+}  # fmt: skip
+_AUTHOR = re.compile(rb"<author>(.*?)</author>", re.DOTALL)
 _PUBLISHED = {b"published", b"pubDate"}
 _PERSON_PARTS = (b"name", b"email", b"uri")
 
@@ -39,9 +41,8 @@ class SkeletonMismatch(Exception):
     """The markup holds something this pass cannot read with certainty."""
 
 
-@dataclass(frozen=True, slots=True)
-class EntryExtras:
-    """What the pass found in one entry."""
+class EntryExtras(NamedTuple):
+    """What the pass found in one entry (a named tuple: one is made per entry)."""
 
     people: tuple[Person, ...] = ()
     names: tuple[str, ...] = ()
@@ -77,42 +78,92 @@ def _person(block: bytes) -> Person:
     return Person(*values)
 
 
-def scan(markup: bytes, fmt: str, items: int) -> list[EntryExtras]:
-    """The extras of each of the ``items`` entries of ``markup``, in document order."""
-    atom = fmt == "atom10"
-    if atom and (b"<source" in markup or b"<atom:" in markup):
-        raise SkeletonMismatch("source feeds or prefixed Atom elements inside entries")
-    people: list[list[Person]] = []
-    dates: list[list[str]] = []
-    inside = False
-    for match in (_ATOM_SCAN if atom else _RSS_SCAN).finditer(markup):
-        kind = match.lastindex
-        if kind == 1:
-            if inside:
-                raise SkeletonMismatch("nested entries")
-            inside = True
-            people.append([])
-            dates.append(["", ""])
-        elif kind == 2:
-            if not inside:
-                raise SkeletonMismatch("an entry end tag without a start")
-            inside = False
-        elif kind == 4:
-            slot = 0 if match.group(3) in _PUBLISHED else 1
-            if inside and not dates[-1][slot]:
-                dates[-1][slot] = _text(match.group(4))
-        elif kind == 5:
-            person = _person(match.group(5))
-            found = people[-1] if inside else []
+@dataclass(frozen=True, slots=True)
+class _Entries:
+    """Where each entry starts and ends in the markup."""
+
+    starts: list[int]
+    ends: list[int]
+
+    def enclosing(self, positions: list[int]) -> list[int]:
+        """For each of ``positions`` (in document order), the entry that encloses it, or
+        -1 (the feed's head, tail, or between two entries)."""
+        starts, ends, count = self.starts, self.ends, len(self.starts)
+        found, index = [], -1
+        for position in positions:
+            while index + 1 < count and starts[index + 1] < position:
+                index += 1
+            found.append(index if index >= 0 and position < ends[index] else -1)
+        return found
+
+
+def _entries(markup: bytes, kind: str, items: int) -> _Entries:
+    starts = [m.start() for m in _START[kind].finditer(markup)]
+    ends = [m.start() for m in _END[kind].finditer(markup)]
+    if len(starts) != items or len(ends) != items:
+        raise SkeletonMismatch(f"{len(starts)} entry tags, {items} entries")
+    # start < end < next start: entries neither nested nor unclosed
+    if not all(map(lt, starts, ends)) or not all(map(lt, ends, starts[1:])):
+        raise SkeletonMismatch("nested or unclosed entries")
+    return _Entries(starts, ends)
+
+
+def _plain_elements(
+    markup: bytes, name: bytes, pattern: re.Pattern[bytes]
+) -> list[re.Match[bytes]]:
+    """Every ``<name>…</name>`` of the markup, all in their plain form: SkeletonMismatch
+    when one has attributes or holds CDATA or markup (the counts then differ)."""
+    matches = list(pattern.finditer(markup))
+    opening = b"<" + name
+    if len(matches) != markup.count(opening) and len(matches) != count_tags(markup, name):
+        raise SkeletonMismatch(f"a <{name.decode()}> this pass cannot read")
+    return matches
+
+
+def _dates(markup: bytes, entries: _Entries, kind: str) -> list[list[str]]:
+    """Each entry's [first published, first updated] date as written."""
+    found = [["", ""] for _ in entries.starts]
+    for slot, (name, pattern) in enumerate(_DATES[kind]):
+        if b"<" + name not in markup:
+            continue
+        # Only plain-text dates are read; one with attributes or CDATA keeps "" (the
+        # parsed date comes from fastfeedparser either way).
+        matches = list(pattern.finditer(markup))
+        for match, index in zip(
+            matches, entries.enclosing([m.start() for m in matches]), strict=True
+        ):
+            if index >= 0 and not found[index][slot]:
+                found[index][slot] = _text(match.group(1))
+    return found
+
+
+def _people(markup: bytes, entries: _Entries) -> list[tuple[Person, ...]]:
+    """Each Atom entry's authors."""
+    people: list[list[Person]] = [[] for _ in entries.starts]
+    if b"<author" not in markup:
+        return [() for _ in people]
+    matches = _plain_elements(markup, b"author", _AUTHOR)
+    for match, index in zip(matches, entries.enclosing([m.start() for m in matches]), strict=True):
+        if index >= 0:
+            person = _person(match.group(1))
+            found = people[index]
             if (person.name or person.email or person.href) and person not in found:
                 found.append(person)
-        else:
-            raise SkeletonMismatch(f"a <{match.group(kind or 0).decode()}> this pass cannot read")
-    if inside or len(people) != items:
-        raise SkeletonMismatch(f"{len(people)} entries found, {items} expected")
+    return [tuple(found) for found in people]
+
+
+def scan(markup: bytes, fmt: str, items: int) -> list[EntryExtras]:
+    """The extras of each of the ``items`` entries of ``markup``, in document order."""
+    kind = "atom10" if fmt == "atom10" else "rss"
+    if kind == "atom10" and (b"<source" in markup or b"<atom:" in markup):
+        raise SkeletonMismatch("source feeds or prefixed Atom elements inside entries")
+    entries = _entries(markup, kind, items)
+    dates = _dates(markup, entries, kind)
+    if kind != "atom10":
+        return [EntryExtras((), (), published, updated) for published, updated in dates]
     return [
-        EntryExtras(tuple(found_people), _names(tuple(found_people)), published, updated)
-        for found_people, (published, updated) in zip(people, dates, strict=True)
+        EntryExtras(people, _names(people), published, updated)
+        for people, (published, updated) in zip(_people(markup, entries), dates, strict=True)
     ]
 
 

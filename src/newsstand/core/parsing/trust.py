@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 from newsstand.core.entries import ContentType
@@ -157,6 +157,7 @@ def _atom_types(view: bytes) -> tuple[ContentType, ContentType] | None:
 
 
 def _plan_for_root(sniffed: Sniffed, view: bytes) -> FastPlan | None:
+    """``view`` is the markup outside CDATA; the plan keeps it."""
     attrs = sniffed.root_attrs or {}
     if sniffed.root == b"rss":
         fmt = _RSS_VERSIONS.get(attrs.get(b"version", b"").strip())
@@ -168,10 +169,10 @@ def _plan_for_root(sniffed: Sniffed, view: bytes) -> FastPlan | None:
         items, guids = counts[b"item"], counts[b"guid"]
         if guids not in (0, items) or counts[b"dc:creator"] > items:
             return None
-        return FastPlan(format=fmt, title_type="html", items=items, has_guids=guids > 0)
+        return FastPlan(fmt, "html", items=items, has_guids=guids > 0, markup=view)
     if sniffed.root == b"rdf:RDF" and attrs.get(b"xmlns") == RSS10_NS:
         items = count_tags(view, b"item")
-        return FastPlan(format="rss10", title_type="html", items=items)
+        return FastPlan("rss10", "html", items=items, markup=view)
     if sniffed.root == b"feed" and attrs.get(b"xmlns") == ATOM_NS:
         types = _atom_types(view)
         if types is None:
@@ -179,7 +180,7 @@ def _plan_for_root(sniffed: Sniffed, view: bytes) -> FastPlan | None:
         items = count_tags(view, b"entry")
         if count_tags(view, b"id") < items:
             return None
-        return FastPlan(format="atom10", title_type=types[0], summary_type=types[1], items=items)
+        return FastPlan("atom10", types[0], types[1], items=items, markup=view)
     return None
 
 
@@ -222,5 +223,4 @@ def fast_plan(sniffed: Sniffed, data: bytes, content_type: str) -> FastPlan | No
         return None
     if _NON_XML_ENTITY.search(markup) or _UNREAD.search(markup):
         return None
-    plan = _plan_for_root(sniffed, markup)
-    return None if plan is None else replace(plan, markup=markup)
+    return _plan_for_root(sniffed, markup)
