@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 import fastfeedparser
@@ -167,10 +168,16 @@ def _links(raw: object) -> tuple[Link, ...]:
     )
 
 
+_TAG_FIELDS = itemgetter("term", "scheme", "label")
+
+
 def _tags(raw: object) -> tuple[tuple[Tag, ...], tuple[str, ...]]:
     if not isinstance(raw, list) or not raw:
         return (), ()
-    return _tags_of(tuple((t.get("term"), t.get("scheme"), t.get("label")) for t in raw))
+    try:
+        return _tags_of(tuple(map(_TAG_FIELDS, raw)))
+    except (KeyError, TypeError):  # not the dicts fastfeedparser makes
+        return _tags_of(tuple((t.get("term"), t.get("scheme"), t.get("label")) for t in raw))
 
 
 def _entry(
@@ -189,10 +196,12 @@ def _entry(
         author = entry.get("author")
         people, names = _rss_people(author) if isinstance(author, str) else ((), ())
     tags, terms = _tags(entry.get("tags"))
-    link = alternate_link(entry)
     links = _links(entry.get("links"))
-    if link and not links:
-        links = (Link(link),)
+    link = next((item.href for item in links if item.rel == "alternate"), "")
+    if not link:
+        link = alternate_link(entry)
+        if link and not links:
+            links = (Link(link),)
     return ParsedEntry(
         guid=str(guid or "").strip(),
         link=link,
