@@ -115,6 +115,7 @@ def test_rss_authors_tags_and_channel_metadata(path):
         "https://ledger.example.com/logo.png", "Ledger", "https://ledger.example.com/", 88, 31
     )
     assert feed.tags == (Tag("News", "https://ledger.example.com/sections"),)
+    assert feed.icon == "https://ledger.example.com/logo.png"
     assert Link("https://ledger.example.com/feed", "self", "application/rss+xml") in feed.links
     assert feed.published == datetime(2014, 3, 10, 8, tzinfo=UTC)
     assert feed.updated == datetime(2014, 3, 10, 8, 30, tzinfo=UTC)

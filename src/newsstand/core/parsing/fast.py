@@ -261,6 +261,8 @@ def parse_fast(data: bytes, plan: FastPlan) -> ParsedFeed:
     feed = result.get("feed") or result
     entries = [_entry(raw_entries[i], plan, extras[i]) for i in _newest(raw_entries)]
     icon = head.icon or feed.get("icon") or ""
+    if not icon and head.image is not None and plan.format != "atom10":
+        icon = head.image.url  # the RSS image, as the tolerant path reports it
     link = str(feed.get("link") or "").strip()
     links = head.links
     if link and not any(item.href == link for item in links):
