@@ -143,7 +143,7 @@ def web(args: argparse.Namespace) -> int:
 
 
 def worker(args: argparse.Namespace) -> int:
-    call_command("db_worker", queue_name=["*"], interval=1.0)
+    call_command("db_worker", queue_name="*", interval=1.0)  # a comma-separated list
     return 0
 
 

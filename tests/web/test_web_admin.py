@@ -8,7 +8,10 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from newsstand.articles.models import Article
 from newsstand.sources.models import Feed, Section
@@ -95,12 +98,14 @@ def feed_server() -> Iterator[str]:
     server.server_close()
 
 
-def test_refresh_now_fetches_the_chosen_feeds(
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection when done
+def test_refresh_now_queues_the_chosen_feeds_for_a_worker(
     admin_client: Client, settings, make_feed, feed_server: str
 ) -> None:
     settings.NEWSSTAND = dataclasses.replace(settings.NEWSSTAND, allow_networks=("127.0.0.1/32",))
     feed = make_feed(url=feed_server)
     untouched = make_feed(url="https://not-chosen.example/rss")
+    sections = Section.objects.count()
 
     response = admin_client.post(
         "/admin/sources/feed/",
@@ -109,16 +114,25 @@ def test_refresh_now_fetches_the_chosen_feeds(
     )
 
     assert response.status_code == 200
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages == [
+        "Queued a refresh of 1 feed: a worker fetches them shortly; "
+        "the feed-health page shows the outcome."
+    ]
+    feed.refresh_from_db()
+    assert feed.last_fetched_at is None  # nothing fetched inside the request
+    queued = DBTaskResult.objects.get(status=TaskResultStatus.READY)
+    assert queued.task_path.endswith("refresh_listed_feeds")
+    assert queued.args_kwargs["args"] == [[feed.id]]
+
+    call_command("db_worker", batch=True, queue_name="*", interval=0, verbosity=0)
+
     feed.refresh_from_db()
     untouched.refresh_from_db()
     assert feed.last_status == 200
-    assert feed.last_fetched_at is not None
     assert untouched.last_fetched_at is None
     titles = set(Article.objects.filter(publisher=feed.publisher).values_list("title", flat=True))
     assert titles == {"Harbour reopens after storm", "Council approves budget"}
-    messages = [str(m) for m in response.context["messages"]]
-    assert messages == [
-        "Refreshed 1 of 1 feeds: 1 updated, 0 not modified, 0 failed, 2 new articles."
-    ]
-    assert Section.objects.count() == 10  # nothing else disturbed
+    assert DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL
+    assert Section.objects.count() == sections  # nothing else disturbed
     assert Feed.objects.count() == 2
