@@ -42,6 +42,8 @@ import csv
 import hashlib
 import json
 import os
+import platform
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -383,6 +385,16 @@ def measure_page(path: str, repeat: int = 7) -> dict[str, float]:
     }
 
 
+def measure_call(call, repeat: int = 7) -> float:  # type: ignore[no-untyped-def]
+    """Median CPU milliseconds of ``call()``."""
+    times = []
+    for _ in range(repeat):
+        cpu = time.process_time()
+        call()
+        times.append(time.process_time() - cpu)
+    return statistics.median(times) * 1000
+
+
 def run_one(size: int, per_day: int, batches: int, vectors_cache: str) -> dict[str, object]:
     import django
 
@@ -391,6 +403,7 @@ def run_one(size: int, per_day: int, batches: int, vectors_cache: str) -> dict[s
     from django.db import connection
     from django.utils import timezone
 
+    from newsstand.articles.queries import article_count
     from newsstand.stories.models import Story, StoryState
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -413,12 +426,15 @@ def run_one(size: int, per_day: int, batches: int, vectors_cache: str) -> dict[s
     }
     result["ingest"] = measure_ingest(archive, batches)
     result["front_page"] = measure_page("/")
+    result["article_count_ms"] = measure_call(article_count)
     biggest = Story.objects.filter(state=StoryState.OPEN).order_by("-article_count").first()
     assert biggest is not None
     result["story_page"] = measure_page(f"/story/{biggest.pk}/")
     result["top_page"] = measure_page("/top/")
     if connection.vendor == "sqlite":
-        result["database_mb"] = Path(connection.settings_dict["NAME"]).stat().st_size / 1e6
+        name = Path(connection.settings_dict["NAME"])
+        files = [name, name.with_name(name.name + "-wal")]  # WAL mode: recent pages are there
+        result["database_mb"] = sum(f.stat().st_size for f in files if f.exists()) / 1e6
     return result
 
 
@@ -445,6 +461,9 @@ def main() -> None:
     if args.one:
         print(json.dumps(run_one(args.one, args.per_day, args.batches, args.vectors)))
         return
+    print(f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+          f"SQLite {sqlite3.sqlite_version}")  # fmt: skip
+    print("$ " + " ".join([Path(sys.executable).name, *sys.argv]), flush=True)
     results = []
     for size in [int(s) for s in args.sizes.split(",")]:
         with tempfile.TemporaryDirectory(prefix="stories-scale-") as folder:
@@ -466,6 +485,23 @@ def main() -> None:
         report(result)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
+    failed = check(results)
+    for problem in failed:
+        print("CHECK FAILED:", problem)
+    sys.exit(1 if failed else 0)
+
+
+def check(results: list[dict[str, object]]) -> list[str]:
+    """What must hold for the figures to mean anything."""
+    problems = []
+    for r in results:
+        ingest = r["ingest"]
+        assert isinstance(ingest, dict)
+        if ingest["joined"] < ingest["articles"] / 2:
+            problems.append(f"{r['size']}: only {ingest['joined']} new articles joined a story")
+    if len({r["open_stories"] for r in results}) > 1:
+        problems.append("the open window differs between sizes")
+    return problems
 
 
 def report(r: dict[str, object]) -> None:
@@ -482,7 +518,8 @@ def report(r: dict[str, object]) -> None:
         f"({ingest['encode_wall_ms']:.1f} wall), assign without encoding "
         f"{ingest['assign_rest_cpu_ms']:.2f} ms CPU ({ingest['assign_rest_wall_ms']:.2f} wall)\n"
         f"  front page {front['cpu_ms']:.1f} ms CPU ({front['wall_ms']:.1f} wall, "
-        f"{front['queries']} queries); top stories {top['cpu_ms']:.1f} ms CPU "
+        f"{front['queries']} queries, of which the footer's article count "
+        f"{r['article_count_ms']:.1f} ms); top stories {top['cpu_ms']:.1f} ms CPU "
         f"({top['wall_ms']:.1f} wall); biggest story page {story['cpu_ms']:.1f} ms CPU "
         f"({story['wall_ms']:.1f} wall, {story['queries']} queries)",
         flush=True,

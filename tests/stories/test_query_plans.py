@@ -41,3 +41,16 @@ def test_ranking_and_picks_read_only_through_indexes(three_stories, now) -> None
     for plan in found:  # no table is read whole
         for table in ("stories_story", "stories_storyarticle", "articles_article"):
             assert f"SCAN {table}" not in plan.replace(f"SCAN {table} USING", ""), plan
+
+
+def test_looking_for_unassigned_articles_reads_the_recent_ones_only(three_stories, now) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("the query plan checked here is SQLite's")
+    from newsstand.usecases.stories import has_pending, pending_ids
+
+    found = plans(lambda: (has_pending(now), pending_ids(10, now=now)))
+
+    assert len(found) == 2
+    for plan in found:
+        assert "SEARCH articles_article USING" in plan, plan
+        assert "INDEX article_enrichment_due (enriched_at>?)" in plan, plan

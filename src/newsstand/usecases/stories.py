@@ -228,7 +228,9 @@ def _near_duplicates(prepared: Sequence[_Prepared], final: dict[int, int]) -> di
 def pending_ids(limit: int, *, now: datetime | None = None) -> list[int]:
     """Enriched articles without a story, oldest first (enriched within PENDING_HORIZON)."""
     now = now or timezone.now()
-    return list(_pending(now).order_by("id").values_list("id", flat=True)[:limit])
+    # Sorted here: an ORDER BY id lets SQLite walk the whole table in id order instead of
+    # the recent articles by the enriched_at index.
+    return sorted(_pending(now).order_by().values_list("id", flat=True))[:limit]
 
 
 def has_pending(now: datetime | None = None) -> bool:
