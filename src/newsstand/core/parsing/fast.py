@@ -30,7 +30,7 @@ from newsstand.core.parsing.common import (
     terms_of,
 )
 from newsstand.core.parsing.head import HeadUnreadable, read_head
-from newsstand.core.parsing.skeleton import EntryExtras, SkeletonMismatch, scan
+from newsstand.core.parsing.skeleton import Extras, SkeletonMismatch, scan
 from newsstand.core.parsing.trust import FastPlan
 
 _XHTML_WRAPPER = re.compile(r"^\s*<(?:\w+:)?content\b[^>]*>(.*)</(?:\w+:)?content>\s*$", re.DOTALL)
@@ -183,15 +183,16 @@ def _tags(raw: object) -> tuple[tuple[Tag, ...], tuple[str, ...]]:
 def _entry(
     entry: dict[str, Any],
     plan: FastPlan,
-    extras: EntryExtras,
+    extras: Extras,
+    index: int,
 ) -> ParsedEntry:
     summary = content_or_none(entry.get("description"), plan.summary_type)
     content = _content(entry, summary)
     if content is not None and summary is not None and _synthesized(entry):
         summary = None
     guid = entry.get("id") if plan.has_guids else ""
-    if plan.format == "atom10":
-        people, names = extras.people, extras.names
+    if extras.people is not None and extras.names is not None:  # Atom
+        people, names = extras.people[index], extras.names[index]
     else:
         author = entry.get("author")
         people, names = _rss_people(author) if isinstance(author, str) else ((), ())
@@ -219,8 +220,8 @@ def _entry(
         people=people,
         tags=tags,
         links=links,
-        published_text=extras.published_text,
-        updated_text=extras.updated_text,
+        published_text=extras.published_text[index],
+        updated_text=extras.updated_text[index],
     )
 
 
@@ -259,7 +260,7 @@ def parse_fast(data: bytes, plan: FastPlan) -> ParsedFeed:
     if len(raw_entries) != plan.items:
         raise FastPathDistrust(f"{len(raw_entries)} entries parsed, {plan.items} in the document")
     feed = result.get("feed") or result
-    entries = [_entry(raw_entries[i], plan, extras[i]) for i in _newest(raw_entries)]
+    entries = [_entry(raw_entries[i], plan, extras, i) for i in _newest(raw_entries)]
     icon = head.icon or feed.get("icon") or ""
     if not icon and head.image is not None and plan.format != "atom10":
         icon = head.image.url  # the RSS image, as the tolerant path reports it

@@ -41,13 +41,14 @@ class SkeletonMismatch(Exception):
     """The markup holds something this pass cannot read with certainty."""
 
 
-class EntryExtras(NamedTuple):
-    """What the pass found in one entry (a named tuple: one is made per entry)."""
+class Extras(NamedTuple):
+    """What the pass found, one list item per entry in document order (columns, not an
+    object per entry: this runs for every entry of every feed)."""
 
-    people: tuple[Person, ...] = ()
-    names: tuple[str, ...] = ()
-    published_text: str = ""
-    updated_text: str = ""
+    published_text: list[str]
+    updated_text: list[str]
+    people: list[tuple[Person, ...]] | None  # Atom only
+    names: list[tuple[str, ...]] | None
 
 
 def _text(raw: bytes) -> str:
@@ -120,10 +121,10 @@ def _plain_elements(
     return matches
 
 
-def _dates(markup: bytes, entries: _Entries, kind: str) -> list[list[str]]:
-    """Each entry's [first published, first updated] date as written."""
-    found = [["", ""] for _ in entries.starts]
-    for slot, (name, pattern) in enumerate(_DATES[kind]):
+def _dates(markup: bytes, entries: _Entries, kind: str) -> tuple[list[str], list[str]]:
+    """Each entry's first published and first updated date as written."""
+    found: tuple[list[str], list[str]] = ([""] * len(entries.starts), [""] * len(entries.starts))
+    for column, (name, pattern) in zip(found, _DATES[kind], strict=True):
         if b"<" + name not in markup:
             continue
         # Only plain-text dates are read; one with attributes or CDATA keeps "" (the
@@ -132,8 +133,8 @@ def _dates(markup: bytes, entries: _Entries, kind: str) -> list[list[str]]:
         for match, index in zip(
             matches, entries.enclosing([m.start() for m in matches]), strict=True
         ):
-            if index >= 0 and not found[index][slot]:
-                found[index][slot] = _text(match.group(1))
+            if index >= 0 and not column[index]:
+                column[index] = _text(match.group(1))
     return found
 
 
@@ -152,19 +153,17 @@ def _people(markup: bytes, entries: _Entries) -> list[tuple[Person, ...]]:
     return [tuple(found) for found in people]
 
 
-def scan(markup: bytes, fmt: str, items: int) -> list[EntryExtras]:
-    """The extras of each of the ``items`` entries of ``markup``, in document order."""
+def scan(markup: bytes, fmt: str, items: int) -> Extras:
+    """The extras of the ``items`` entries of ``markup``."""
     kind = "atom10" if fmt == "atom10" else "rss"
     if kind == "atom10" and (b"<source" in markup or b"<atom:" in markup):
         raise SkeletonMismatch("source feeds or prefixed Atom elements inside entries")
     entries = _entries(markup, kind, items)
-    dates = _dates(markup, entries, kind)
+    published, updated = _dates(markup, entries, kind)
     if kind != "atom10":
-        return [EntryExtras((), (), published, updated) for published, updated in dates]
-    return [
-        EntryExtras(people, _names(people), published, updated)
-        for people, (published, updated) in zip(_people(markup, entries), dates, strict=True)
-    ]
+        return Extras(published, updated, None, None)
+    people = _people(markup, entries)
+    return Extras(published, updated, people, [_names(found) for found in people])
 
 
 @lru_cache(maxsize=1024)
