@@ -10,7 +10,10 @@ Stages, each timed over the whole corpus in one thread as CPU time of this proce
 median of --repeat runs):
   parse      parse_feed(bytes) for every feed
   normalise  normalise_feed_meta + normalise_entries on the parsed feeds
-  total      the two together (what the refresh use case runs per feed)
+  rows       core.ingest.entry_rows on the normalised entries: each entry's section from
+             its categories, the full-text decision (feed mode "auto") and the plain row
+             the parsing worker sends to the writing process
+  total      the three together (what a parsing worker runs per feed for a refresh)
 and, inside normalise, the share of its parts measured by calling them alone on the same
 entries: canonical_url of links, sanitize_html of summaries and contents.
 
@@ -34,6 +37,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from newsstand.core.entries import EntryCandidate, ParsedFeed
+from newsstand.core.ingest import entry_rows
 from newsstand.core.normalise import normalise_entries, normalise_feed_meta
 from newsstand.core.parse import parse_feed
 from newsstand.core.sanitize import sanitize_html
@@ -63,6 +67,14 @@ def normalise_all(parsed: list[tuple[str, ParsedFeed]]) -> list[list[EntryCandid
     return out
 
 
+SECTIONS = {"world": 1, "business": 2, "technology": 3, "science": 4, "sport": 5, "culture": 6}
+
+
+def rows_all(candidates: list[list[EntryCandidate]]) -> None:
+    for feed in candidates:
+        entry_rows(tuple(feed), full_text_mode="auto", section_hint=None, sections=SECTIONS)
+
+
 def urls_only(parsed: list[tuple[str, ParsedFeed]]) -> None:
     for url, feed in parsed:
         for entry in feed.entries:
@@ -79,10 +91,10 @@ def sanitise_only(parsed: list[tuple[str, ParsedFeed]]) -> None:
 
 def clear_caches() -> None:
     """Empty the core's lru caches, so every run starts cold as a refresh process does."""
-    from newsstand.core import normalise, sanitize, urls
+    from newsstand.core import ingest, normalise, sanitize, urls
     from newsstand.core.parsing import common, fast, trust
 
-    for module in (urls, sanitize, normalise, common, fast, trust):
+    for module in (urls, sanitize, normalise, ingest, common, fast, trust):
         for name in dir(module):
             cache_clear = getattr(getattr(module, name), "cache_clear", None)
             if callable(cache_clear):
@@ -137,8 +149,11 @@ def main() -> None:
         "  of it: canonical_url(link)": timed(lambda: urls_only(parsed), args.repeat),
         "  of it: sanitize_html": timed(lambda: sanitise_only(parsed), args.repeat),
     }
-    stages["total (parse + normalise)"] = stages["parse"] + stages["normalise"]
     candidates = normalise_all(parsed)
+    stages["rows"] = timed(lambda: rows_all(candidates), args.repeat)
+    stages["total (parse + normalise + rows)"] = (
+        stages["parse"] + stages["normalise"] + stages["rows"]
+    )
     stored = sum(len(c) for c in candidates)
     print(f"{len(docs)} feeds, {entries} entries parsed, {stored} candidates")
     for name, seconds in stages.items():
