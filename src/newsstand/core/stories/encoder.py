@@ -82,10 +82,9 @@ class MiniLMEncoder:
     ) -> None:
         self.threads = max(1, threads)
         self._gelu = _gelu_exact if exact else _gelu
-        from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
-        weights = load_file(str(model_dir / "model.safetensors"))
+        weights = _Weights(model_dir / "model.safetensors")
         self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(max_length=max_tokens)
@@ -154,11 +153,25 @@ class MiniLMEncoder:
         return _layer_norm(x + hidden @ layer.down + layer.down_bias, layer.norm2, self.eps)
 
 
-def _pair(weights: dict[str, Vectors], name: str) -> tuple[Vectors, Vectors]:
+class _Weights:
+    """Tensors of a safetensors file read one at a time (the peak memory of loading stays
+    near the model's own size instead of twice it)."""
+
+    def __init__(self, path: Path) -> None:
+        from safetensors import safe_open
+
+        self._file = safe_open(str(path), framework="np")
+
+    def __getitem__(self, name: str) -> Vectors:
+        tensor: Vectors = self._file.get_tensor(name)  # type: ignore[no-untyped-call]
+        return tensor
+
+
+def _pair(weights: _Weights, name: str) -> tuple[Vectors, Vectors]:
     return weights[f"{name}.weight"], weights[f"{name}.bias"]
 
 
-def _layer(weights: dict[str, Vectors], name: str) -> _Layer:
+def _layer(weights: _Weights, name: str) -> _Layer:
     attention = f"{name}.attention.self"
     parts = ("query", "key", "value")
     return _Layer(
