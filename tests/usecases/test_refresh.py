@@ -232,7 +232,7 @@ def test_worker_processes_parse_a_large_batch_like_the_inline_path(publisher, co
     broken = subscribe(
         publisher, "/broken.xml", b"<html><body>not a feed</body></html>", content_type="text/html"
     )
-    report = refresh_feeds(config=replace(config, parse_workers=2))
+    report = refresh_feeds(config=replace(config, parse_workers=2, pool_min_bytes=0))
     assert parallel._pool is not None  # the pool path was taken
     assert (report.updated, report.failed, report.new_articles) == (20, 1, 100)
     broken.refresh_from_db()

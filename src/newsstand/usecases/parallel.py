@@ -2,7 +2,8 @@
 
 Parsing and normalising are pure CPU work (newsstand.core.ingest) and hold the GIL, so
 a refresh batch of many changed feeds sends them to worker processes while this process
-stores what comes back. Small batches stay inline: a pool costs more than it saves there.
+stores what comes back. Small batches stay inline (few documents, or few bytes in all:
+a round of the demo's three-item feeds): a pool costs more than it saves there.
 Workers are started with "spawn": they import only the core, never Django or a database
 connection.
 """
@@ -37,10 +38,15 @@ def default_workers() -> int:
 
 
 def prepare_all(
-    jobs: Sequence[PrepareJob], *, workers: int, min_jobs: int = 16
+    jobs: Sequence[PrepareJob], *, workers: int, min_jobs: int = 16, min_bytes: int = 0
 ) -> Iterator[PreparedFeed | NewsstandError]:
-    """Prepare every job, in order; in worker processes when there are enough of them."""
-    if workers <= 1 or len(jobs) < min_jobs:
+    """Prepare every job, in order; in worker processes when there are enough of them.
+
+    Enough: ``min_jobs`` documents or more, ``min_bytes`` or more in all. Below that the
+    pool's start (each worker imports the parsers) and its memory (about 40 MiB a worker,
+    kept while the process lives) cost more than parsing inline.
+    """
+    if workers <= 1 or len(jobs) < min_jobs or sum(len(j.body) for j in jobs) < min_bytes:
         return (prepare_or_error(job) for job in jobs)
     chunk = max(1, min(8, len(jobs) // (workers * 4)))
     return _shared_pool(workers).map(prepare_or_error, jobs, chunksize=chunk)

@@ -172,7 +172,7 @@ def _prepare(
         for feed, o in zip(feeds, outcomes, strict=True)
         if isinstance(o, FetchResult) and o.status == 200
     ]
-    return iter(prepare_all(jobs, workers=config.parse_workers))
+    return iter(prepare_all(jobs, workers=config.parse_workers, min_bytes=config.pool_min_bytes))
 
 
 def _settle_group(
