@@ -191,3 +191,25 @@ def test_a_spread_story_needs_a_closer_article_than_a_tight_one():
     probe = art(3, unit(1), hours=2)  # on both centroids exactly
     assert tight.assign(probe).similarity > 0.99  # cohesion 0.995
     assert spread.assign(probe).similarity < 0.8  # cohesion 0.78: the mean similarity
+
+
+def test_closed_stories_free_their_rows_and_the_window_stays_right():
+    rng = np.random.default_rng(11)
+    c = StoryClusterer(StoryParams(join_threshold=0.9, quiet_period=timedelta(hours=1)))
+    kept = {}
+    for day in range(6):  # 6 x 50 stories, all but the last batch closed: rows are reused
+        for i in range(50):
+            v = rng.normal(size=384).astype(np.float32)
+            v /= np.linalg.norm(v)
+            ident = f"{day}-{i}"
+            assert c.assign(art(ident, v, hours=day * 24)).created
+            kept[ident] = v
+        if day < 5:
+            closed = c.close_quiet(T0 + timedelta(hours=day * 24 + 2))
+            assert sorted(closed) == sorted(f"{day}-{i}" for i in range(50))
+    assert len(c) == 50
+    assert c._units.shape[0] <= 128  # compacted, not grown to 300 rows
+    for i in range(50):  # every open story still answers with its own vector
+        again = c.assign(art(f"again-{i}", kept[f"5-{i}"], hours=5 * 24 + 0.5))
+        assert again.story == f"5-{i}"
+    assert {s.key for s in c.snapshots()} == {f"5-{i}" for i in range(50)}
