@@ -9,8 +9,9 @@ Final API (stable; helper code builds on these names)::
     )
 
 Clustering
-    ``StoryParams(join_threshold, merge_threshold, entity_weight, time_weight, window,
-    quiet_period, candidates)``: frozen; the defaults are the measured values (bench/).
+    ``StoryParams(join_threshold, merge_threshold, cohesion, entity_weight, time_weight,
+    window, quiet_period, candidates)``: frozen; the defaults are the measured values
+    (bench/clustering_quality.py; its docstring says how each enters the score).
     ``ArticleSignal(id, title, text, published, publisher="", entities=frozenset(),
     vector=None)``: ``published`` aware UTC; ``vector`` a unit float32 (384,) array, encoded
     from ``title + ". " + text`` when None (``ArticleSignal.encoder_text()``).
@@ -35,14 +36,16 @@ Clustering
     candidates for it.
 
     ``recluster(articles, params=None, encoder=None) -> dict[article_id, story_key]``: a
-    window clustered afresh, articles taken by (published, given order).
+    window clustered afresh, articles taken by (published, given order); merges resolved.
     ``related_stories(centroid, candidates: Sequence[StorySnapshot], k, exclude=None)
     -> list[(key, cosine)]``: nearest first, never ``exclude``.
 
 Text vectors
     ``TextEncoder`` protocol: ``encode(texts) -> (n, 384) float32 unit rows``, ``dimensions``.
-    ``load_text_encoder()``: all-MiniLM-L6-v2 from the installed package, loaded on first
-    call and cached per process (importing this package loads no model).
+    ``load_text_encoder(threads=1)``: all-MiniLM-L6-v2 from the installed package, loaded
+    on first call and cached per process and thread count (importing this package loads no
+    model; ~90 MB of weights, ~140 MiB RSS once loaded). ``threads`` > 1 encodes batches in
+    parallel; the vectors are the same.
     ``pack_vector(v) -> bytes`` (float16, 768 bytes), ``unpack_vector(b) -> float32 array``.
 
 Near-duplicates (wire copies)
