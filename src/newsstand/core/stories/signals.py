@@ -30,7 +30,7 @@ class StoryParams:
     """
 
     join_threshold: float = 0.4
-    merge_threshold: float = 0.5
+    merge_threshold: float = 0.52
     cohesion: float = 0.5
     entity_weight: float = 0.1
     time_weight: float = 0.02
