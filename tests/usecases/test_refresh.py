@@ -238,3 +238,22 @@ def test_worker_processes_parse_a_large_batch_like_the_inline_path(publisher, co
     broken.refresh_from_db()
     assert broken.last_error_code == "not_a_feed"
     assert Article.objects.filter(title="Story 3").count() == 20
+
+
+def test_refresh_all_takes_every_due_feed_batch_after_batch(publisher, config):
+    """Batches are fetched ahead of storing (a second thread): every feed once, in full."""
+    from dataclasses import replace
+
+    from newsstand.usecases.refresh import refresh_all
+
+    for n in range(5):
+        items = [
+            dict(item, guid=f"{n}-{i}", link=f"https://b{n}.example/{i}", title=f"{n}: {i}")
+            for i, item in enumerate(ITEMS)
+        ]
+        subscribe(publisher, f"/b{n}.xml", rss(f"Batch {n}", items, link=f"https://b{n}.example/"))
+    report = refresh_all(config=replace(config, batch=2))
+    assert (report.feeds, report.updated, report.new_articles) == (5, 5, 25)
+    assert sorted(publisher.hits.values()) == [1] * 5
+    assert Article.objects.count() == 25
+    assert refresh_all(config=replace(config, batch=2)).feeds == 0  # none due any more

@@ -13,6 +13,7 @@ import logging
 import random
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -81,7 +82,8 @@ def refresh_feeds(
     Feeds another worker holds are skipped. Returns what happened, feed by feed counted.
     """
     config = config or RefreshConfig.from_settings()
-    return _start_batch(feed_ids, config=config, now=now, limit=limit).finish()
+    claimed = _Claim.take(feed_ids, config=config, now=now, limit=limit)
+    return claimed.fetch_and_prepare().finish()
 
 
 def refresh_all(
@@ -89,18 +91,59 @@ def refresh_all(
 ) -> RefreshReport:
     """Refresh every due feed, batch after batch, until none is left (the CLI's default).
 
-    Pipelined: the next batch is claimed, fetched and handed to the parsing workers before
-    this one is stored, so the workers parse while this process stores and fetches.
+    Pipelined: while this thread stores a batch, a second thread fetches the next one and
+    hands its documents to the parsing workers as soon as they arrive (SQLite and the
+    sockets let go of the GIL), so fetching, parsing and storing overlap.
     """
     config = config or RefreshConfig.from_settings()
     total = RefreshReport()
-    pending = _start_batch(None, config=config, now=now)
-    while len(pending.feeds) == config.batch:
-        following = _start_batch(None, config=config, now=now)
-        total.add(pending.finish())
-        pending = following
-    total.add(pending.finish())
+    with ThreadPoolExecutor(1, thread_name_prefix="newsstand-fetch") as fetcher:
+        batch = _Claim.take(None, config=config, now=now).fetch_and_prepare()
+        while len(batch.feeds) == config.batch:
+            following = fetcher.submit(_Claim.take(None, config=config, now=now).fetch_and_prepare)
+            total.add(batch.finish())
+            batch = following.result()
+        total.add(batch.finish())
     return total
+
+
+@dataclass
+class _Claim:
+    """Feeds this worker claimed (with ``token``), not fetched yet."""
+
+    token: str
+    feeds: list[Feed]
+    sections: dict[str, int]  # section ids by slug, for the parsing workers
+    config: RefreshConfig
+
+    @classmethod
+    def take(
+        cls,
+        feed_ids: Sequence[int] | None,
+        *,
+        config: RefreshConfig,
+        now: datetime | None,
+        limit: int | None = None,
+    ) -> _Claim:
+        token, feeds = claim_feeds(
+            now=now or timezone.now(), lease=LEASE, limit=limit or config.batch, feed_ids=feed_ids
+        )
+        sections = dict(Section.objects.values_list("slug", "id")) if feeds else {}
+        return cls(token, feeds, sections, config)
+
+    def fetch_and_prepare(self) -> _Batch:
+        """Fetch the feeds and hand their documents to the parsing workers.
+
+        Touches no database, so it may run in another thread.
+        """
+        if not self.feeds:
+            return _Batch(self.token, [], [], iter(()), self.config)
+        requests = [
+            FetchRequest(f.url, etag=f.etag, last_modified=f.last_modified) for f in self.feeds
+        ]
+        outcomes = fetch_many_sync(self.config.policy, requests)
+        prepared = _prepare(self.feeds, outcomes, sections=self.sections, config=self.config)
+        return _Batch(self.token, self.feeds, outcomes, prepared, self.config)
 
 
 @dataclass
@@ -127,24 +170,6 @@ class _Batch:
         return report
 
 
-def _start_batch(
-    feed_ids: Sequence[int] | None,
-    *,
-    config: RefreshConfig,
-    now: datetime | None,
-    limit: int | None = None,
-) -> _Batch:
-    """Claim a batch of feeds, fetch them and hand their documents to the parsing workers."""
-    token, feeds = claim_feeds(
-        now=now or timezone.now(), lease=LEASE, limit=limit or config.batch, feed_ids=feed_ids
-    )
-    if not feeds:
-        return _Batch(token, [], [], iter(()), config)
-    requests = [FetchRequest(f.url, etag=f.etag, last_modified=f.last_modified) for f in feeds]
-    outcomes = fetch_many_sync(config.policy, requests)
-    return _Batch(token, feeds, outcomes, _prepare(feeds, outcomes, config=config), config)
-
-
 Prepared = PreparedFeed | NewsstandError | None
 
 
@@ -153,12 +178,15 @@ def _has_body(outcome: FetchResult | FetchError) -> bool:
 
 
 def _prepare(
-    feeds: Sequence[Feed], outcomes: Sequence[FetchResult | FetchError], *, config: RefreshConfig
+    feeds: Sequence[Feed],
+    outcomes: Sequence[FetchResult | FetchError],
+    *,
+    sections: dict[str, int],
+    config: RefreshConfig,
 ) -> Iterator[PreparedFeed | NewsstandError]:
     """Parse, normalise and decide every fetched document, in order (on every core when
     many): see ``core.ingest``."""
     now = timezone.now()
-    sections = dict(Section.objects.values_list("slug", "id"))
     jobs = [
         PrepareJob(
             o.body,
