@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import multiprocessing
 import sys
 import threading
 import time
@@ -48,6 +49,10 @@ def serve_web(address: str, port: int) -> None:
     from granian.constants import Interfaces
 
     connections.close_all()  # the web worker process opens its own connections
+    # A new interpreter, not a fork: a fork inherits the SQLite connections of the embedded
+    # worker threads, which SQLite forbids; the web worker's own connection then failed with
+    # "database disk image is malformed" (seen in the demo while stories were assigned).
+    multiprocessing.set_start_method("spawn", force=True)
     print(f"Newsstand is serving at http://{address}:{port}/", flush=True)
     Granian(
         "newsstand.wsgi:application",
