@@ -49,6 +49,11 @@ def make_publisher() -> Callable[..., Publisher]:
     return make
 
 
+def _section(slug: str) -> Section:
+    """The section (made again after a transactional test flushed the migrations' rows)."""
+    return Section.objects.get_or_create(slug=slug, defaults={"name": slug.title()})[0]
+
+
 @pytest.fixture
 def make_article(make_publisher: Callable[..., Publisher], now: datetime) -> MakeArticle:
     def make(
@@ -62,7 +67,7 @@ def make_article(make_publisher: Callable[..., Publisher], now: datetime) -> Mak
         n = next(_serial)
         return Article.objects.create(
             publisher=publisher or make_publisher(),
-            section=Section.objects.get(slug=section) if section else None,
+            section=_section(section) if section else None,
             identity=f"guid:{n}",
             title=title,
             url=f"https://news.example/story/{n}",

@@ -84,9 +84,9 @@ def test_front_page_queries_do_not_grow_with_articles(
             publisher=publishers[n % 20], section=sections[n % 10], age=timedelta(minutes=n)
         )
 
-    # sections, story candidates and picks (none: the latest articles stand in), latest,
-    # section-block ids, section-block rows, two counts, languages present
-    with django_assert_max_num_queries(9):
+    # sections, story candidates (pinned, recent) and picks (none: the latest articles
+    # stand in), latest, section-block ids, section-block rows, two counts, languages
+    with django_assert_max_num_queries(10):
         response = client.get("/")
 
     html = _text(response)
