@@ -151,6 +151,8 @@ def _insert_and_link_sqlite(
     before: this transaction holds SQLite's only write lock and the ids only grow
     (AUTOINCREMENT), so those are exactly the rows just inserted.
     """
+    if not connection.in_atomic_block:
+        raise RuntimeError("storing articles needs the caller's transaction (its write lock)")
     table = connection.ops.quote_name(Article._meta.db_table)
     links = connection.ops.quote_name(ArticleFeed._meta.db_table)
     with connection.cursor() as cursor:
