@@ -13,9 +13,9 @@ $(UV):
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv
 
+# Bytecode is written at install, as pip does: some machines set PYTHONDONTWRITEBYTECODE, and
+# every process would otherwise recompile its imports (about 0.6 s of CPU a start).
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
-	# Bytecode written at install, as pip does: some machines set PYTHONDONTWRITEBYTECODE, and
-	# every process would otherwise recompile its imports (about 0.6 s of CPU a start).
 	$(UV) sync --frozen --inexact --all-groups --compile-bytecode
 	touch $@
 
