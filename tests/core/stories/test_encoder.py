@@ -90,3 +90,15 @@ def test_threads_give_the_same_vectors():
     one = MiniLMEncoder(model_dir()).encode(texts)
     two = MiniLMEncoder(model_dir(), threads=2).encode(texts)
     np.testing.assert_array_equal(one, two)
+
+
+def test_importing_the_core_loads_no_model():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, newsstand.core.stories\n"
+        "loaded = {'safetensors', 'tokenizers', 'scipy'} & set(sys.modules)\n"
+        "assert not loaded, loaded\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
