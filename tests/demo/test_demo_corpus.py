@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newsstand.demo.corpus import corpus_from_tsv, load_corpus, repair_url, slugify
+from newsstand.demo.corpus import corpus_from_tsv, load_corpus, repair_name, repair_url, slugify
 from newsstand.demo.timeline import build_timeline, visible_count
 
 START = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
@@ -37,6 +37,14 @@ def test_urls_are_repaired_and_http() -> None:
     first = corpus.items[0]
     assert first.url.endswith(".story?track=rss")
     assert repair_url("http://a.example/x\\?a=1&amp;b=2") == "http://a.example/x?a=1&b=2"
+
+
+def test_publisher_names_lose_the_exports_backslashes() -> None:
+    corpus = load_corpus()
+    assert not any("\\" in p.name for p in corpus.publishers)
+    assert "Reuters UK (blog)" in {p.name for p in corpus.publishers}
+    assert repair_name("Law360 \\(subscription\\)") == "Law360 (subscription)"
+    assert repair_name("AT&T \\& Co.") == "AT&T & Co."
 
 
 def test_publishers_have_unique_url_safe_slugs_and_homepages() -> None:

@@ -5,9 +5,11 @@ The file ships as package data (``newsstand/data/demo/uci-news-aggregator.tsv``,
 article text. Loading it gives plain, immutable dataclasses; nothing here does I/O beyond
 reading that one file.
 
-Two faults of the source are repaired while loading (the file itself is kept as shipped):
+Three faults of the source are repaired while loading (the file itself is kept as shipped):
 ``\\?`` in 372 URLs (an escaping artefact of the CSV export) becomes ``?``, and ``&amp;``
-in 110 URLs becomes ``&``. One row has no publisher name; its host name stands in.
+in 110 URLs becomes ``&``; the same export put a backslash before punctuation in 607
+publisher names (``Reuters UK \\(blog\\)``), which is removed. One row has no publisher
+name; its host name stands in.
 """
 
 from __future__ import annotations
@@ -103,12 +105,20 @@ def _item(row: dict[str, str]) -> DemoItem:
         id=int(row["ID"]),
         title=row["TITLE"].strip(),
         url=repair_url(row["URL"].strip()),
-        publisher=row["PUBLISHER"].strip() or hostname,
+        publisher=repair_name(row["PUBLISHER"].strip()) or hostname,
         category=CATEGORY_NAMES[row["CATEGORY"]],
         story=row["STORY"],
         hostname=hostname,
         crawled=datetime.fromtimestamp(int(row["TIMESTAMP"]) / 1000, UTC),
     )
+
+
+_ESCAPED_PUNCTUATION = re.compile(r"\\([^\w\s])")
+
+
+def repair_name(name: str) -> str:
+    """Undo the export's escaping of punctuation: ``Law360 \\(blog\\)`` → ``Law360 (blog)``."""
+    return _ESCAPED_PUNCTUATION.sub(r"\1", name)
 
 
 def repair_url(url: str) -> str:
