@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.utils import timezone
 
+from newsstand.core.countries import country_of_host
 from newsstand.core.errors import FetchError, InvalidURL
 from newsstand.core.opml import OpmlOutline, parse_opml, render_opml
 from newsstand.core.urls import safe_url
@@ -38,7 +39,9 @@ def _publisher_for(feed_url: str, name: str, homepage: str) -> Publisher:
     host = _host(homepage or feed_url)
     publisher = Publisher.objects.filter(host=host).order_by("id").first()
     if publisher is None:
-        return Publisher.objects.create(name=(name or host)[:300], host=host, homepage=homepage)
+        return Publisher.objects.create(
+            name=(name or host)[:300], host=host, homepage=homepage, country=country_of_host(host)
+        )
     shared = shared_name(publisher.name, name)
     if shared != publisher.name:
         # "BBC News - World" and "BBC News - Business" are feeds of "BBC News".
