@@ -235,3 +235,17 @@ def test_stored_vectors_are_compact(three_stories, now) -> None:
     link = StoryArticle.objects.first()
     assert link is not None
     assert len(bytes(link.vector)) == len(pack_vector(np.zeros(384))) == 768
+
+
+def test_a_whole_title_is_the_headline_before_a_nearer_cut_one(now) -> None:
+    centroid = np.array([1.0, 0.0], dtype=np.float32)
+    known = {
+        1: (now, np.array([1.0, 0.0], dtype=np.float32)),  # on the centroid, but cut
+        2: (now, np.array([0.8, 0.6], dtype=np.float32)),
+        3: (now, np.array([0.6, 0.8], dtype=np.float32)),
+    }
+    titles = {1: "Spritz Debuts On Samsung Galaxy S5: Could App Revolutionize ...", 2: "b", 3: "c"}
+    assert store._nearest(centroid, known, known, titles) == 2
+    assert store._nearest(centroid, [1], known, titles) == 1  # a cut title beats none
+    titles[2] = "Spritz app will make you sprint through a book\u2026"
+    assert store._nearest(centroid, known, known, titles) == 3

@@ -183,7 +183,7 @@ def _choose_headlines(
     known = {a: (published, unpack_vector(bytes(v))) for a, published, v in rows}
     titles = dict(Article.objects.filter(pk__in=wanted).values_list("id", "title"))
     for key, story in stories.items():
-        best = _nearest(unpack_vector(bytes(story.centroid)), candidates[key], known)
+        best = _nearest(unpack_vector(bytes(story.centroid)), candidates[key], known, titles)
         if best is not None and best != story.headline_article_id:
             Story.objects.filter(pk=story.pk).update(
                 headline_article_id=best, headline=titles.get(best, "")
@@ -192,14 +192,25 @@ def _choose_headlines(
 
 
 def _nearest(
-    centroid: np.ndarray, ids: Iterable[int], known: Mapping[int, tuple[datetime, np.ndarray]]
+    centroid: np.ndarray,
+    ids: Iterable[int],
+    known: Mapping[int, tuple[datetime, np.ndarray]],
+    titles: Mapping[int, str],
 ) -> int | None:
+    """The article whose vector is nearest the centroid, a whole title before a cut one
+    ("Could App Revolutionize ..."), the earliest on ties."""
     scored = []
     for article_id in ids:
         if article_id in known:
             published, vector = known[article_id]
-            scored.append((-float(vector @ centroid), published, article_id))
-    return min(scored)[2] if scored else None
+            cut = _is_cut(titles.get(article_id, ""))
+            scored.append((cut, -float(vector @ centroid), published, article_id))
+    return min(scored)[3] if scored else None
+
+
+def _is_cut(title: str) -> bool:
+    """A title the feed shortened: it ends in an ellipsis."""
+    return title.rstrip().endswith(("...", "\u2026"))
 
 
 def close_quiet(before: datetime) -> int:
@@ -304,7 +315,7 @@ def replace_stories(
         known = {
             m.article_id: (m.published_at, m.vector) for m in members if m.duplicate_of is None
         }
-        best = _nearest(unpack_vector(bytes(stories[key].centroid)), known, known)
+        best = _nearest(unpack_vector(bytes(stories[key].centroid)), known, known, titles)
         Story.objects.filter(pk=stories[key].pk).update(
             headline_article_id=best, headline=titles.get(best or 0, "")
         )
