@@ -8,7 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newsstand.demo.corpus import corpus_from_tsv, load_corpus, repair_name, repair_url, slugify
+from newsstand.demo.corpus import (
+    corpus_from_tsv,
+    load_corpus,
+    repair_name,
+    repair_title,
+    repair_url,
+    slugify,
+)
 from newsstand.demo.timeline import build_timeline, visible_count
 
 START = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
@@ -45,6 +52,15 @@ def test_publisher_names_lose_the_exports_backslashes() -> None:
     assert "Reuters UK (blog)" in {p.name for p in corpus.publishers}
     assert repair_name("Law360 \\(subscription\\)") == "Law360 (subscription)"
     assert repair_name("AT&T \\& Co.") == "AT&T & Co."
+
+
+def test_titles_lose_the_exports_csv_quoting() -> None:
+    titles = {i.title for i in load_corpus().items}
+    assert not any(t.startswith('"') and t.endswith('"') and '""' in t for t in titles)
+    assert 'A "Credible Threat" Approach to Long Run Deterrence of Russian-European  ...' in titles
+    assert repair_title('"MtGox ""fraud evidence"" hacked"') == 'MtGox "fraud evidence" hacked'
+    assert repair_title('"Quoted" and not') == '"Quoted" and not'
+    assert repair_title('"') == '"'
 
 
 def test_publishers_have_unique_url_safe_slugs_and_homepages() -> None:

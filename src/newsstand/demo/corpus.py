@@ -5,11 +5,12 @@ The file ships as package data (``newsstand/data/demo/uci-news-aggregator.tsv``,
 article text. Loading it gives plain, immutable dataclasses; nothing here does I/O beyond
 reading that one file.
 
-Three faults of the source are repaired while loading (the file itself is kept as shipped):
+Four faults of the source are repaired while loading (the file itself is kept as shipped):
 ``\\?`` in 372 URLs (an escaping artefact of the CSV export) becomes ``?``, and ``&amp;``
 in 110 URLs becomes ``&``; the same export put a backslash before punctuation in 607
-publisher names (``Reuters UK \\(blog\\)``), which is removed. One row has no publisher
-name; its host name stands in.
+publisher names (``Reuters UK \\(blog\\)``), which is removed; 130 titles keep the export's
+CSV quoting (``"MtGox ""fraud evidence"" hacked"``), which is undone. One row has no
+publisher name; its host name stands in.
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def _item(row: dict[str, str]) -> DemoItem:
     hostname = row["HOSTNAME"].strip()
     return DemoItem(
         id=int(row["ID"]),
-        title=row["TITLE"].strip(),
+        title=repair_title(row["TITLE"].strip()),
         url=repair_url(row["URL"].strip()),
         publisher=repair_name(row["PUBLISHER"].strip()) or hostname,
         category=CATEGORY_NAMES[row["CATEGORY"]],
@@ -114,6 +115,15 @@ def _item(row: dict[str, str]) -> DemoItem:
 
 
 _ESCAPED_PUNCTUATION = re.compile(r"\\([^\w\s])")
+
+
+def repair_title(title: str) -> str:
+    """Undo the export's CSV quoting: ``"A ""Credible Threat"" Approach"`` → ``A "Credible
+    Threat" Approach``; a title quoted any other way is kept."""
+    inner = title[1:-1]
+    if len(title) < 2 or title[0] != '"' or title[-1] != '"' or '"' in inner.replace('""', ""):
+        return title
+    return inner.replace('""', '"')
 
 
 def repair_name(name: str) -> str:
