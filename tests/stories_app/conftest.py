@@ -6,56 +6,24 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.core.cache import cache
-from django.utils import timezone
 
 from newsstand.articles.models import Article
-from newsstand.sources.models import Publisher, Section
+from newsstand.sources.models import Publisher
 
 from .headlines import CARNEY, DUNHAM, IOS
-
-_serial = itertools.count(1)
 
 MakeArticle = Callable[..., Article]
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _static_root() -> None:
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache() -> None:
-    cache.clear()
-
-
 @pytest.fixture
-def now() -> datetime:
-    return timezone.now().replace(microsecond=0)
+def make_article(make_article: MakeArticle, now: datetime) -> MakeArticle:
+    """The shared factory, title first and enriched unless told otherwise: what assignment
+    takes."""
+    base = make_article
 
-
-@pytest.fixture
-def make_publisher() -> Callable[..., Publisher]:
-    def make(name: str = "", **fields: Any) -> Publisher:
-        n = next(_serial)
-        fields.setdefault("host", f"news{n}.example")
-        return Publisher.objects.create(name=name or f"Publisher {n}", **fields)
-
-    return make
-
-
-def _section(slug: str) -> Section:
-    """The section (made again after a transactional test flushed the migrations' rows)."""
-    return Section.objects.get_or_create(slug=slug, defaults={"name": slug.title()})[0]
-
-
-@pytest.fixture
-def make_article(make_publisher: Callable[..., Publisher], now: datetime) -> MakeArticle:
     def make(
         title: str,
         publisher: Publisher | None = None,
@@ -64,19 +32,8 @@ def make_article(make_publisher: Callable[..., Publisher], now: datetime) -> Mak
         enriched: bool = True,
         **fields: Any,
     ) -> Article:
-        n = next(_serial)
-        return Article.objects.create(
-            publisher=publisher or make_publisher(),
-            section=_section(section) if section else None,
-            identity=f"guid:{n}",
-            title=title,
-            url=f"https://news.example/story/{n}",
-            published_at=now - age,
-            first_seen_at=now - age,
-            enriched_at=now - age if enriched else None,
-            content_hash=f"{n:064x}",
-            **fields,
-        )
+        enriched_at = now - age if enriched else None
+        return base(publisher, section, age, title=title, enriched_at=enriched_at, **fields)
 
     return make
 
