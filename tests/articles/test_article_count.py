@@ -1,0 +1,17 @@
+import pytest
+from django.core.cache import cache
+
+from newsstand.articles.queries import article_count
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_article_count_is_read_once_a_minute(make_article, django_assert_num_queries) -> None:
+    make_article()
+    with django_assert_num_queries(1):
+        assert article_count() == 1
+    make_article()
+    with django_assert_num_queries(0):
+        assert article_count() == 1  # from the cache
+    cache.clear()
+    assert article_count() == 2
