@@ -7,6 +7,7 @@ newsstand add-feed URL        subscribe to a feed
 newsstand import-opml FILE|URL|--default
 newsstand export-opml [-o FILE]
 newsstand refresh [--feed ID ...]
+newsstand recluster --since DATE [--until DATE]
 newsstand <django command>    e.g. migrate, createsuperuser, shell
 """
 
@@ -16,6 +17,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 
 COMMANDS: dict[str, str] = {
     "run": "web server, task worker and scheduler in one command (the embedded default)",
@@ -30,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "extract": "extract the article of a page file or URL and print it as JSON",
     "classify": "read JSON lines {id, title, text}; write {id, section, language} lines",
     "cluster": "read JSON lines {id, title, text?, published?, publisher?}; write {id, story} lines",
+    "recluster": "cluster again the stories founded in a time window (--since, --until)",
 }
 
 
@@ -59,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
             )
         if name == "cluster":
             _cluster_arguments(cmd)
+        if name == "recluster":
+            cmd.add_argument("--since", required=True, type=_utc_time, help="ISO date or time")
+            cmd.add_argument("--until", type=_utc_time, help="ISO date or time (default: now)")
         if name == "extract":
             cmd.add_argument("source", help="an HTML file or an http(s) URL")
             cmd.add_argument("--url", default=None, help="the page's own URL (for a file)")
@@ -69,6 +75,15 @@ def _cluster_arguments(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--join-threshold", type=float, help="score to join a story")
     cmd.add_argument("--merge-threshold", type=float, help="centroid cosine to merge stories")
     cmd.add_argument("--no-entities", action="store_true", help="ignore named entities")
+
+
+def _utc_time(text: str) -> datetime:
+    """An ISO 8601 date or time; without a zone it is UTC."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not an ISO date or time: {text!r}") from exc
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _setup() -> None:

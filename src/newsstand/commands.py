@@ -221,6 +221,19 @@ def refresh(args: argparse.Namespace) -> int:
     return 0
 
 
+def recluster(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from django.utils import timezone
+
+    from newsstand.usecases.stories import recluster_window
+
+    ensure_database()
+    report = recluster_window(args.since, args.until or timezone.now())
+    print(json.dumps(dataclasses.asdict(report)))
+    return 0
+
+
 def extract(args: argparse.Namespace) -> int:
     from newsstand.usecases.extract_cli import extract_command
 
