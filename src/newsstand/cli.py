@@ -75,6 +75,9 @@ def _cluster_arguments(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--join-threshold", type=float, help="score to join a story")
     cmd.add_argument("--merge-threshold", type=float, help="centroid cosine to merge stories")
     cmd.add_argument("--no-entities", action="store_true", help="ignore named entities")
+    cmd.add_argument(
+        "--no-regroup", action="store_true", help="skip the final pass that joins stories"
+    )
 
 
 def _utc_time(text: str) -> datetime:
@@ -109,7 +112,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "cluster":  # pure: no Django, no database
         from newsstand.usecases.cluster_cli import cluster_command
 
-        return cluster_command(args.join_threshold, args.merge_threshold, not args.no_entities)
+        return cluster_command(
+            args.join_threshold, args.merge_threshold, not args.no_entities, not args.no_regroup
+        )
     if args.command == "demo":
         from newsstand.demo.launch import prepare_demo_environment
 

@@ -85,9 +85,9 @@ def test_bad_lines_are_reported_and_skipped():
     assert "ISO 8601" in errors[2]
 
 
-def test_a_high_join_threshold_splits_everything():
+def test_a_high_join_threshold_without_the_regroup_pass_splits_everything():
     lines = [json.dumps({"id": i, "title": t}) for i, (t, _) in enumerate(HEADLINES)]
-    result = run_cli(lines, "--join-threshold", "1.5", "--no-entities")
+    result = run_cli(lines, "--join-threshold", "1.5", "--no-entities", "--no-regroup")
     assert result.returncode == 0
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["story"] for o in out] == [o["id"] for o in out]

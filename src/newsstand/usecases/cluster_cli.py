@@ -10,7 +10,9 @@ article. A bad line gets an error line on standard error and is skipped.
 ``published`` is ISO 8601 (a time without an offset is UTC); when it is missing the
 article takes the time of the line before it (the first, 1970-01-01), so that a stream with
 no times is clustered on text alone. Stories quiet for the quiet period are closed as the
-stream's time moves on, which bounds the memory by the window, not by the input.
+stream's time moves on, which bounds the clusterer's memory by the window. Once the input
+ends, the stories still open are looked at again as a whole: those that converged in
+vectors and in rare words are joined (core.stories.regroup, as ``recluster`` does).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from newsstand.core.stories import (
     StoryParams,
     load_text_encoder,
 )
+from newsstand.core.stories.regroup import regroup
 
 BATCH = 2048  # lines encoded together (sorted by length within, for short padding)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -60,11 +63,15 @@ def cluster_lines(
     stderr: TextIO | None = None,
     params: StoryParams | None = None,
     entities: bool = True,
+    regroup_stories: bool = True,
 ) -> int:
     """Cluster every line of ``stdin`` onto ``stdout``; 0 when all lines were good, else 1."""
     errors = stderr if stderr is not None else sys.stderr
-    clusterer = StoryClusterer(params, encoder=load_text_encoder(threads=_encoder_threads()))
+    clusterer = StoryClusterer(
+        params, encoder=load_text_encoder(threads=_encoder_threads()), keep_members=True
+    )
     order: list[Key] = []
+    texts: dict[Key, str] = {}
     story_of: dict[Key, Key] = {}
     folded: dict[Key, Key] = {}  # merged-away story -> story it went into
     bad = 0
@@ -82,14 +89,22 @@ def cluster_lines(
             clock = item.published or clock
             high = max(high, clock)
             signals.append(_signal(item, clock, entities))
+            texts[item.id] = signals[-1].encoder_text()
         for assignment in clusterer.assign_many(signals):
             order.append(assignment.article_id)
             story_of[assignment.article_id] = assignment.story
             for key in assignment.merged:
                 folded[key] = assignment.story
         clusterer.close_quiet(high)
+    # the stories still open are looked at again as a whole (core.stories.regroup)
+    regrouped: dict[Key, Key] = {}
+    if regroup_stories:
+        regrouped = regroup(clusterer.snapshots(), texts, clusterer.params)
     for ident in order:
-        record = {"id": ident, "story": _final(story_of[ident], folded)}
+        story = regrouped.get(ident)
+        if story is None:
+            story = _final(story_of[ident], folded)
+        record = {"id": ident, "story": story}
         stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     stdout.flush()
     return 1 if bad else 0
@@ -166,6 +181,7 @@ def cluster_command(
     join_threshold: float | None = None,
     merge_threshold: float | None = None,
     entities: bool = True,
+    regroup_stories: bool = True,
 ) -> int:
     """The command line's entry: standard input to standard output, default parameters
     unless thresholds are given."""
@@ -174,4 +190,6 @@ def cluster_command(
         params = replace(params, join_threshold=join_threshold)
     if merge_threshold is not None:
         params = replace(params, merge_threshold=merge_threshold)
-    return cluster_lines(sys.stdin, sys.stdout, params=params, entities=entities)
+    return cluster_lines(
+        sys.stdin, sys.stdout, params=params, entities=entities, regroup_stories=regroup_stories
+    )

@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsstand.core.stories.encoder import TextEncoder, load_text_encoder
+from newsstand.core.stories.regroup import regroup
 from newsstand.core.stories.signals import (
     ArticleSignal,
     Assignment,
@@ -335,8 +336,10 @@ def recluster(
     params: StoryParams | None = None,
     encoder: TextEncoder | None = None,
 ) -> dict[Key, Key]:
-    """Cluster a window afresh: article id -> story key, articles taken by published time."""
+    """Cluster a window afresh: article id -> story key, articles taken by published time;
+    then stories that converged in words and vectors are joined (``regroup``)."""
     ordered = sorted(enumerate(articles), key=lambda pair: (pair[1].published, pair[0]))
     clusterer = StoryClusterer(params, encoder=encoder, keep_members=True)
     clusterer.assign_many([a for _, a in ordered])
-    return {member: s.key for s in clusterer.snapshots() for member in s.members}
+    texts = {a.id: a.encoder_text() for a in articles}
+    return regroup(clusterer.snapshots(), texts, clusterer.params)

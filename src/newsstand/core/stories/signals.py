@@ -26,17 +26,22 @@ class StoryParams:
     else founds a story. Stories whose last article is more than ``window`` older than the
     article are not candidates. After a join, a candidate story whose centroid cosine to the
     grown story, times both cohesions ** ``cohesion``, reaches ``merge_threshold`` is merged.
-    ``close_quiet`` closes stories with nothing new for ``quiet_period``.
+    ``close_quiet`` closes stories with nothing new for ``quiet_period``. Looking back at a
+    whole window (``recluster``, ``newsstand cluster``), two stories whose score reaches
+    ``regroup_similarity`` and whose words overlap (TF-IDF cosine) by ``regroup_words`` are
+    joined (core.stories.regroup).
     """
 
-    join_threshold: float = 0.4
-    merge_threshold: float = 0.52
+    join_threshold: float = 0.45
+    merge_threshold: float = 0.6
     cohesion: float = 0.5
     entity_weight: float = 0.1
     time_weight: float = 0.02
     window: timedelta = timedelta(days=3)
     quiet_period: timedelta = timedelta(days=2)
     candidates: int = 10  # best stories by cosine that are rescored with entities and time
+    regroup_similarity: float = 0.4  # offline pass (recluster, newsstand cluster): see regroup
+    regroup_words: float = 0.25
 
 
 @dataclass(frozen=True)
