@@ -10,7 +10,7 @@ Final API (stable; helper code builds on these names)::
 
 Clustering
     ``StoryParams(join_threshold, merge_threshold, cohesion, entity_weight, time_weight,
-    window, quiet_period, candidates)``: frozen; the defaults are the measured values
+    window, quiet_period, candidates, regroup_similarity, regroup_words)``: frozen; the defaults are the measured values
     (bench/clustering_quality.py; its docstring says how each enters the score).
     ``ArticleSignal(id, title, text, published, publisher="", entities=frozenset(),
     vector=None)``: ``published`` aware UTC; ``vector`` a unit float32 (384,) array, encoded
@@ -36,7 +36,9 @@ Clustering
     candidates for it.
 
     ``recluster(articles, params=None, encoder=None) -> dict[article_id, story_key]``: a
-    window clustered afresh, articles taken by (published, given order); merges resolved.
+    window clustered afresh, articles taken by (published, given order); merges resolved;
+    then stories close in vectors and sharing rare words are joined (``regroup``, the
+    offline pass ``newsstand cluster`` also runs once its input ends).
     ``related_stories(centroid, candidates: Sequence[StorySnapshot], k, exclude=None)
     -> list[(key, cosine)]``: nearest first, never ``exclude``.
 
