@@ -22,6 +22,7 @@ from newsstand.usecases.stories import (
     close_quiet_stories,
     has_pending,
     recluster_window,
+    regroup_open_stories,
 )
 
 pytestmark = pytest.mark.django_db
@@ -230,6 +231,20 @@ def test_the_scheduler_enqueues_one_assignment_task(three_stories) -> None:
     assert queued() == 1
 
 
+def test_the_scheduler_queues_the_regroup_pass_every_few_minutes(three_stories, now) -> None:
+    def queued() -> int:
+        return DBTaskResult.objects.filter(task_path__endswith="regroup_stories").count()
+
+    schedule_tick(now=now)
+    assert queued() == 0  # no open story yet
+    assign_stories([a.pk for group in three_stories.values() for a in group], now=now)
+    schedule_tick(now=now)
+    schedule_tick(now=now + timedelta(minutes=5))
+    assert queued() == 1
+    schedule_tick(now=now + timedelta(minutes=11))
+    assert queued() == 2
+
+
 def test_stored_vectors_are_compact(three_stories, now) -> None:
     assign_stories([a.pk for a in three_stories["ios"]], now=now)
     link = StoryArticle.objects.first()
@@ -249,3 +264,32 @@ def test_a_whole_title_is_the_headline_before_a_nearer_cut_one(now) -> None:
     assert store._nearest(centroid, [1], known, titles) == 1  # a cut title beats none
     titles[2] = "Spritz app will make you sprint through a book\u2026"
     assert store._nearest(centroid, known, known, titles) == 3
+
+
+def test_open_stories_of_one_event_are_joined_by_the_regroup_pass(three_stories, now) -> None:
+    every = [a for group in three_stories.values() for a in group]
+    apart = StoryParams(join_threshold=0.99, merge_threshold=0.99)  # every article alone
+    assign_stories([a.pk for a in every], now=now, params=apart)
+    assert Story.objects.count() == 9
+    ios = three_stories["ios"]
+    Story.objects.filter(key=ios[1].pk).update(pinned=True)
+
+    report = regroup_open_stories(now)
+
+    assert (report.articles, report.stories_before) == (9, 9)
+    assert report.stories_after == Story.objects.count()
+    for name, articles in three_stories.items():
+        stories = {StoryArticle.objects.get(article=a).story_id for a in articles}
+        others = {
+            StoryArticle.objects.get(article=a).story_id
+            for other, group in three_stories.items()
+            if other != name
+            for a in group
+        }
+        assert not stories & others, f"{name} shares a story with another event"
+    ios_stories = {StoryArticle.objects.get(article=a).story for a in ios}
+    assert len(ios_stories) < len(ios)
+    assert any(s.pinned for s in ios_stories)  # the editors' flag went with the join
+    assert report.stories_after == 3  # one story per event
+    again = regroup_open_stories(now)
+    assert (again.stories_before, again.stories_after) == (3, 3)  # nothing more to join

@@ -20,15 +20,18 @@ from newsstand.articles.models import Article
 from newsstand.sources.claims import pending_count as due_feed_count
 from newsstand.usecases.config import RefreshConfig
 from newsstand.usecases.fulltext import FullTextConfig
-from newsstand.usecases.stories import close_quiet_stories, has_pending
+from newsstand.usecases.stories import close_quiet_stories, has_pending, has_stories_to_regroup
 from newsstand.usecases.tasks import (
     ENRICH_BATCH,
     assign_new_stories,
     enrich_new_articles,
     extract_pending_articles,
     refresh_due_feeds,
+    regroup_stories,
     train_section_model,
 )
+
+REGROUP_EVERY = timedelta(minutes=10)  # how often open stories are compared for joining
 
 
 def _queued(task: Task[Any, Any]) -> int:
@@ -39,11 +42,9 @@ def _path(task: Task[Any, Any]) -> str:
     return f"{task.func.__module__}.{task.func.__qualname__}"
 
 
-def _daily(task: Task[Any, Any], now: datetime) -> int:
-    """Enqueue ``task`` unless it was enqueued in the last day."""
-    recent = DBTaskResult.objects.filter(
-        task_path=_path(task), enqueued_at__gte=now - timedelta(days=1)
-    )
+def _at_most_every(task: Task[Any, Any], period: timedelta, now: datetime) -> int:
+    """Enqueue ``task`` unless it was enqueued in the last ``period``."""
+    recent = DBTaskResult.objects.filter(task_path=_path(task), enqueued_at__gte=now - period)
     if recent.exists():
         return 0
     task.enqueue()
@@ -77,5 +78,6 @@ def schedule_tick(*, now: datetime | None = None, config: RefreshConfig | None =
         )
         # One assignment task at a time: assigners take turns on one lock anyway.
         + _top_up(assign_new_stories, due=int(has_pending(now)), batch=1)
-        + _daily(train_section_model, now)
+        + (_at_most_every(regroup_stories, REGROUP_EVERY, now) if has_stories_to_regroup() else 0)
+        + _at_most_every(train_section_model, timedelta(days=1), now)
     )

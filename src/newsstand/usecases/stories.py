@@ -39,6 +39,7 @@ from newsstand.core.sanitize import text_of_clean_html
 from newsstand.core.stories import (
     ArticleSignal,
     Assignment,
+    Key,
     NearDuplicateIndex,
     StoryClusterer,
     StoryParams,
@@ -47,12 +48,14 @@ from newsstand.core.stories import (
     near_duplicate_signature,
     pack_vector,
     recluster,
+    regroup,
 )
 from newsstand.stories import store
-from newsstand.stories.models import Story
+from newsstand.stories.models import Story, StoryState
 
 ASSIGN_BATCH = 200  # articles one assignment task takes
 PENDING_HORIZON = timedelta(days=2)  # enriched longer ago than this: never assigned
+REGROUP_MAX_STORIES = 2000  # open stories the regroup pass compares, most recent first
 TEXT_CHARS = 600  # of an article's text given to the encoder (it reads 128 tokens)
 
 
@@ -237,6 +240,11 @@ def has_pending(now: datetime | None = None) -> bool:
     return _pending(now or timezone.now()).exists()
 
 
+def has_stories_to_regroup() -> bool:
+    """Whether two open stories exist (else the regroup pass has nothing to compare)."""
+    return Story.objects.filter(state=StoryState.OPEN)[:2].count() == 2
+
+
 def _pending(now: datetime) -> QuerySet[Article]:
     return Article.objects.filter(enriched_at__gte=now - PENDING_HORIZON, story_link__isnull=True)
 
@@ -279,11 +287,12 @@ def recluster_window(
         stories = list(Story.objects.filter(first_published__gte=start, first_published__lt=end))
         members = store.members_of(stories)
         entities = _entities_of([m.article_id for m in members])
+        words = _words_of([m.article_id for m in members])
         signals = [
             ArticleSignal(
                 id=m.article_id,
-                title="",
-                text="",
+                title=words.get(m.article_id, ("", ""))[0],
+                text=words.get(m.article_id, ("", ""))[1],
                 published=m.published_at,
                 publisher=str(m.publisher_id),
                 entities=entities.get(m.article_id, frozenset()),
@@ -297,3 +306,48 @@ def recluster_window(
             groups[int(mapping[member.article_id])].append(member)
         store.replace_stories(stories, groups, entities)
     return ReclusterReport(len(members), len(stories), len(groups))
+
+
+def regroup_open_stories(now: datetime, *, params: StoryParams | None = None) -> ReclusterReport:
+    """Join the open stories that turned out to tell one event (``core.stories.regroup``:
+    close in vectors and sharing rare words), as ``recluster`` and ``newsstand cluster`` do
+    at the end of a window. Runs every few minutes; looks at the ``REGROUP_MAX_STORIES``
+    open stories most recently added to (its cost grows with the square of their number).
+    A joined story keeps the row of its larger part, with the editors' flags of both."""
+    p = _params(params)
+    with transaction.atomic():
+        store.lock_assignment()
+        stories = list(
+            Story.objects.filter(
+                state=StoryState.OPEN, last_published__gte=now - p.window
+            ).order_by("-last_published", "key")[:REGROUP_MAX_STORIES]
+        )
+        members = store.members_of(stories)
+        held: defaultdict[int, list[Key]] = defaultdict(list)
+        for member in members:
+            held[member.story_id].append(member.article_id)
+        snapshots = [dataclasses.replace(store.snapshot_of(s), members=held[s.pk]) for s in stories]
+        words = _words_of([m.article_id for m in members])
+        texts: dict[Key, str] = {a: f"{title}. {text}" for a, (title, text) in words.items()}
+        mapping = regroup(snapshots, texts, p)
+        # regroup joins whole stories: each story goes to the key its members went to
+        target = {s.key: int(mapping[held[s.pk][0]]) for s in stories if held[s.pk]}
+        receivers = {t for key, t in target.items() if t != key}
+        joined = [s for s in stories if target.get(s.key, s.key) != s.key or s.key in receivers]
+        groups: defaultdict[int, list[store.Member]] = defaultdict(list)
+        for member in members:
+            if int(mapping[member.article_id]) in receivers:
+                groups[int(mapping[member.article_id])].append(member)
+        if joined:
+            entities = _entities_of([m.article_id for ms in groups.values() for m in ms])
+            store.replace_stories(joined, groups, entities)
+    return ReclusterReport(len(members), len(stories), len(stories) - len(joined) + len(groups))
+
+
+def _words_of(ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """Each article's title and the start of its text, as the encoder read them."""
+    rows = Article.objects.filter(pk__in=ids).values_list("id", "title", "summary", "content")
+    return {
+        a: (title, text_of_clean_html(content or summary)[:TEXT_CHARS])
+        for a, title, summary, content in rows
+    }

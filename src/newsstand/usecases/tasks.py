@@ -10,12 +10,13 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from django.utils import timezone
 from django_tasks import task
 
 from newsstand.usecases.enrich import enrich_pending, train_operator_model
 from newsstand.usecases.fulltext import extract_pending
 from newsstand.usecases.refresh import refresh_feeds
-from newsstand.usecases.stories import ASSIGN_BATCH, assign_pending
+from newsstand.usecases.stories import ASSIGN_BATCH, assign_pending, regroup_open_stories
 
 FETCH_QUEUE = "fetch"
 FULLTEXT_QUEUE = "fulltext"
@@ -52,6 +53,12 @@ def enrich_new_articles() -> dict[str, Any]:
 def assign_new_stories() -> dict[str, Any]:
     """Put one batch of enriched articles into their stories (see usecases.stories)."""
     return dataclasses.asdict(assign_pending(ASSIGN_BATCH))
+
+
+@task(queue_name=ENRICH_QUEUE)
+def regroup_stories() -> dict[str, Any]:
+    """Join the open stories that turned out to tell one event (every few minutes)."""
+    return dataclasses.asdict(regroup_open_stories(timezone.now()))
 
 
 @task(queue_name=ENRICH_QUEUE)

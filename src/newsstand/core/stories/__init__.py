@@ -73,6 +73,7 @@ from newsstand.core.stories.neardup import (
     near_duplicate_signature,
     signature_similarity,
 )
+from newsstand.core.stories.regroup import regroup
 from newsstand.core.stories.related import related_stories
 from newsstand.core.stories.signals import (
     ArticleSignal,
@@ -96,6 +97,7 @@ __all__ = [
     "near_duplicate_signature",
     "pack_vector",
     "recluster",
+    "regroup",
     "related_stories",
     "signature_similarity",
     "unpack_vector",
