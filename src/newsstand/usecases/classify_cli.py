@@ -12,16 +12,15 @@ shipped in the package and all of its sections.
 
 from __future__ import annotations
 
-import itertools
 import json
 import sys
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TextIO
 
 from newsstand.core.classify import SectionClassifier
-from newsstand.core.errors import ParseError
 from newsstand.core.language import detect_language
+from newsstand.usecases.jsonlines import BadLine, numbered_batches, read_article
 
 BATCH = 512  # lines classified together (one matrix product)
 
@@ -32,12 +31,6 @@ class _Item:
     title: str
     text: str
     hint: str
-
-
-class BadLine(ParseError):
-    """A line that is not an article object."""
-
-    code = "bad_line"
 
 
 def classify_lines(
@@ -52,7 +45,7 @@ def classify_lines(
     errors = stderr if stderr is not None else sys.stderr
     model = classifier if classifier is not None else SectionClassifier.load_default()
     bad = 0
-    for batch in _batches(_numbered(stdin), BATCH):
+    for batch in numbered_batches(stdin, BATCH):
         items: list[_Item] = []
         for number, line in batch:
             try:
@@ -71,29 +64,5 @@ def classify_lines(
 
 def parse_line(line: str) -> _Item:
     """The article of one input line. Raises BadLine saying what is wrong."""
-    try:
-        value = json.loads(line)
-    except ValueError as exc:
-        raise BadLine(f"not JSON ({exc})") from exc
-    if not isinstance(value, dict):
-        raise BadLine("not a JSON object")
-    ident = value.get("id")
-    if isinstance(ident, bool) or not isinstance(ident, str | int | float):
-        raise BadLine('"id" must be a string or a number')
-    title, text, hint = value.get("title", ""), value.get("text", ""), value.get("language", "")
-    if not isinstance(title, str) or not isinstance(text, str) or not isinstance(hint, str):
-        raise BadLine('"title", "text" and "language" must be strings')
-    if not title.strip() and not text.strip():
-        raise BadLine('no "title" and no "text"')
+    ident, (title, text, hint) = read_article(line, ("title", "text", "language"))
     return _Item(ident, title, text, hint)
-
-
-def _numbered(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
-    for number, line in enumerate(lines, start=1):
-        if line.strip():
-            yield number, line
-
-
-def _batches(lines: Iterator[tuple[int, str]], size: int) -> Iterator[list[tuple[int, str]]]:
-    while batch := list(itertools.islice(lines, size)):
-        yield batch

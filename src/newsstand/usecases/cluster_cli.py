@@ -17,17 +17,14 @@ vectors and in rare words are joined (core.stories.regroup, as ``recluster`` doe
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import TextIO, cast
 
 from newsstand.core.entities import extract_entities
-from newsstand.core.errors import ParseError
 from newsstand.core.stories import (
     ArticleSignal,
     Key,
@@ -36,15 +33,10 @@ from newsstand.core.stories import (
     load_text_encoder,
 )
 from newsstand.core.stories.regroup import regroup
+from newsstand.usecases.jsonlines import BadLine, numbered_batches, read_article
 
 BATCH = 2048  # lines encoded together (sorted by length within, for short padding)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-class BadLine(ParseError):
-    """A line that is not an article object."""
-
-    code = "bad_line"
 
 
 @dataclass(frozen=True)
@@ -77,7 +69,7 @@ def cluster_lines(
     bad = 0
     clock = EPOCH  # time of the latest line that had one
     high = EPOCH  # latest time seen: stories quiet since before it close
-    for batch in _batches(_numbered(stdin), BATCH):
+    for batch in numbered_batches(stdin, BATCH):
         signals = []
         for number, line in batch:
             try:
@@ -136,22 +128,10 @@ def _signal(item: _Item, published: datetime, entities: bool) -> ArticleSignal:
 
 def parse_line(line: str) -> _Item:
     """The article of one input line. Raises BadLine saying what is wrong."""
-    try:
-        value = json.loads(line)
-    except ValueError as exc:
-        raise BadLine(f"not JSON ({exc})") from exc
-    if not isinstance(value, dict):
-        raise BadLine("not a JSON object")
-    ident = value.get("id")
-    if isinstance(ident, bool) or not isinstance(ident, str | int):
-        raise BadLine('"id" must be a string or an integer')
-    fields = [value.get(name, "") or "" for name in ("title", "text", "publisher", "published")]
-    if not all(isinstance(f, str) for f in fields):
-        raise BadLine('"title", "text", "publisher" and "published" must be strings')
-    title, text, publisher, published = fields
-    if not title.strip() and not text.strip():
-        raise BadLine('no "title" and no "text"')
-    return _Item(ident, title.strip(), text.strip(), _time(published), publisher.strip())
+    strings = ("title", "text", "publisher", "published")
+    ident, (title, text, publisher, published) = read_article(line, strings, numbers=False)
+    key = cast(Key, ident)  # numbers=False: a string or an integer
+    return _Item(key, title.strip(), text.strip(), _time(published), publisher.strip())
 
 
 def _time(value: str) -> datetime | None:
@@ -164,17 +144,6 @@ def _time(value: str) -> datetime | None:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
-
-
-def _numbered(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
-    for number, line in enumerate(lines, start=1):
-        if line.strip():
-            yield number, line
-
-
-def _batches(lines: Iterator[tuple[int, str]], size: int) -> Iterator[list[tuple[int, str]]]:
-    while batch := list(itertools.islice(lines, size)):
-        yield batch
 
 
 def cluster_command(
