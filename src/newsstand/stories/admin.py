@@ -3,6 +3,7 @@ boost, bury or pick stories with actions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
@@ -74,6 +75,17 @@ def unmark_pick(modeladmin: StoryAdmin, request: HttpRequest, queryset: QuerySet
     modeladmin.message_user(request, f"{count} stories removed from Our Picks.")
 
 
+def _score_column(part: str, description: str, digits: int = 2) -> Callable[[Any, Story], str]:
+    """A list column showing one part of a story's score (NO_SCORE when it has none)."""
+
+    @admin.display(description=description)
+    def column(admin_: Any, story: Story) -> str:
+        scored = _score(story)
+        return f"{getattr(scored, part):.{digits}f}" if scored else NO_SCORE
+
+    return column
+
+
 @admin.register(Story)
 class StoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = (
@@ -124,30 +136,11 @@ class StoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return ScoredChangeList
 
-    @admin.display(description="score")
-    def score(self, story: Story) -> str:
-        scored = _score(story)
-        return f"{scored.score:.3f}" if scored else NO_SCORE
-
-    @admin.display(description="breadth")
-    def breadth(self, story: Story) -> str:
-        scored = _score(story)
-        return f"{scored.breadth:.2f}" if scored else NO_SCORE
-
-    @admin.display(description="velocity")
-    def velocity(self, story: Story) -> str:
-        scored = _score(story)
-        return f"{scored.velocity:.2f}" if scored else NO_SCORE
-
-    @admin.display(description="recency")
-    def recency(self, story: Story) -> str:
-        scored = _score(story)
-        return f"{scored.recency:.2f}" if scored else NO_SCORE
-
-    @admin.display(description="publisher weight")
-    def weight(self, story: Story) -> str:
-        scored = _score(story)
-        return f"{scored.weight:.2f}" if scored else NO_SCORE
+    score = _score_column("score", "score", digits=3)
+    breadth = _score_column("breadth", "breadth")
+    velocity = _score_column("velocity", "velocity")
+    recency = _score_column("recency", "recency")
+    weight = _score_column("weight", "publisher weight")
 
     @admin.display(description="score now")
     def components(self, story: Story) -> str:
