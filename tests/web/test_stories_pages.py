@@ -14,19 +14,12 @@ from django.utils import timezone
 from newsstand.articles.models import Article
 from newsstand.stories.models import PublisherWeight, Story, StoryArticle
 from newsstand.usecases.stories import assign_stories
+from stories_app.headlines import DUNHAM as DUNHAM_ALL
+from stories_app.headlines import IOS
 
 pytestmark = pytest.mark.django_db
 
-IOS = [
-    "Apple iOS 7.1: All the Cool New Features and Fixes",
-    "Apple Releases iOS 7.1 Update",
-    "Apple Releases iOS 7.1 With Homescreen Crash Fix, CarPlay Support",
-    "iOS 7.1 adds manual control of Siri, Apple CarPlay",
-]
-DUNHAM = [
-    "Lena Dunham Apologizes For Molestation Joke On Twitter",
-    "Lena Dunham admits molestation joke was off-colour",
-]
+DUNHAM = DUNHAM_ALL[:2]
 IPHONE = ["Apple iPhone 6 rumours: bigger screen, sapphire glass"]
 WIRE = (
     "Apple released version 7.1 of its iOS software for iPhone and iPad on Monday, with "
