@@ -140,17 +140,21 @@ class MiniLMEncoder:
     def _block(self, x: Vectors, layer: _Layer, bias: Vectors) -> Vectors:
         batch, width, size = x.shape
         head = size // self.heads
-        qkv = x @ layer.qkv + layer.qkv_bias
+        # The dense products run on (batch * width, size): one large BLAS call each. numpy
+        # would loop over the batch for a 3-d operand, one small product per text (~4x slower).
+        flat = x.reshape(batch * width, size)
+        qkv = flat @ layer.qkv + layer.qkv_bias
         qkv = qkv.reshape(batch, width, 3, self.heads, head).transpose(2, 0, 3, 1, 4)
         q, k, v = qkv[0], qkv[1], qkv[2]
         scores = (q @ k.transpose(0, 1, 3, 2)) * np.float32(head**-0.5) + bias
         scores -= scores.max(axis=-1, keepdims=True)
         np.exp(scores, out=scores)
         scores /= scores.sum(axis=-1, keepdims=True)
-        context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, width, size)
-        x = _layer_norm(x + context @ layer.out + layer.out_bias, layer.norm1, self.eps)
-        hidden = self._gelu(x @ layer.up + layer.up_bias)
-        return _layer_norm(x + hidden @ layer.down + layer.down_bias, layer.norm2, self.eps)
+        context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch * width, size)
+        flat = _layer_norm(flat + context @ layer.out + layer.out_bias, layer.norm1, self.eps)
+        hidden = self._gelu(flat @ layer.up + layer.up_bias)
+        flat = _layer_norm(flat + hidden @ layer.down + layer.down_bias, layer.norm2, self.eps)
+        return flat.reshape(batch, width, size)
 
 
 class _Weights:
