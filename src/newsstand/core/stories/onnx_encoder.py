@@ -257,16 +257,18 @@ def _without_preprocessing_hint() -> Iterator[None]:
 
 def cache_file(model_dir: Path, cache_dir: Path) -> Path:
     """Where the quantised model of ``model_dir`` is kept in ``cache_dir``: named by the
-    versions of ONNX Runtime, onnx and this graph, and the SHA-256 of the weights (~0.07 s of
+    installed versions of ONNX Runtime, onnx (not imported: a cache hit needs only ONNX
+    Runtime) and this graph, and the SHA-256 of the weights (~0.07 s of
     CPU for the 90 MB file; size and mtime would miss a same-sized replacement)."""
-    import onnx
-    import onnxruntime
+    from importlib.metadata import version
+
+    import onnxruntime  # its distribution may be named otherwise (onnxruntime-gpu...)
 
     with (model_dir / "model.safetensors").open("rb") as weights:
         digest = hashlib.file_digest(weights, "sha256").hexdigest()
     name = (
         f"minilm-l6-v2-int8-g{GRAPH_VERSION}-ort{onnxruntime.__version__}"
-        f"-onnx{onnx.__version__}-{digest[:16]}.onnx"
+        f"-onnx{version('onnx')}-{digest[:16]}.onnx"
     )
     return cache_dir / name
 
