@@ -279,9 +279,13 @@ def quantized_model(model_dir: Path, cache_dir: Path | None = None) -> tuple[byt
     With ``cache_dir``, a cached copy is used when its checksum holds; otherwise the model is
     built and written there atomically (temporary file, then ``os.replace``). A missing,
     corrupt or unreadable cache file is rebuilt; failing to write one is logged, never fatal."""
-    if cache_dir is None:
+    path = None if cache_dir is None else cache_file(model_dir, cache_dir)
+    return _quantized_model(model_dir, path)
+
+
+def _quantized_model(model_dir: Path, path: Path | None) -> tuple[bytes, bool]:
+    if path is None:
         return quantize(build_model(model_dir)), False
-    path = cache_file(model_dir, cache_dir)
     cached = _read_cached(path)
     if cached is not None:
         return cached, True
@@ -354,17 +358,18 @@ class OrtMiniLMEncoder:
     ) -> OrtMiniLMEncoder:
         """Builds (or takes from ``cache_dir``) the int8 model of ``model_dir``. A cached model
         that ONNX Runtime refuses is rebuilt and replaced."""
-        model, cached = quantized_model(model_dir, cache_dir)
+        path = None if cache_dir is None else cache_file(model_dir, cache_dir)
+        model, cached = _quantized_model(model_dir, path)
         try:
             encoder = cls(model_dir, model, threads=threads)
         except Exception as error:  # ONNX Runtime's errors derive from Exception only
-            if not cached or cache_dir is None:
+            if not cached or path is None:
                 raise
             log.warning("ONNX Runtime refused the cached text model (%s); rebuilding it", error)
             model = quantize(build_model(model_dir))
-            _write_cached(cache_file(model_dir, cache_dir), model)
+            _write_cached(path, model)
             encoder = cls(model_dir, model, threads=threads)
-        encoder.cache_path = None if cache_dir is None else cache_file(model_dir, cache_dir)
+        encoder.cache_path = path
         return encoder
 
     @property
