@@ -52,7 +52,21 @@ def test_close_vectors_and_shared_rare_words_are_joined_under_the_larger_story()
 def test_close_vectors_without_shared_words_stay_apart():
     texts = dict(TEXTS, b1="Phone carriers consider a merger")
     stories = [story("a1", unit(1, 0.5), ["a1", "a2", "a3"]), story("b1", unit(1, 0.6), ["b1"])]
-    assert regroup(stories, texts, StoryParams())["b1"] == "b1"
+    params = StoryParams(regroup_few=0)  # b1 is no straggler: its words must match too
+    assert regroup(stories, texts, params)["b1"] == "b1"
+
+
+def test_a_straggler_joins_on_close_vectors_alone():
+    texts = dict(TEXTS, b1="Phone carriers consider a merger")
+    stories = [story("a1", unit(1, 0.5), ["a1", "a2", "a3"]), story("b1", unit(1, 0.6), ["b1"])]
+    assert regroup(stories, texts, StoryParams(regroup_few=1))["b1"] == "a1"
+    # a story of more than ``regroup_few`` articles is no straggler
+    bigger = [
+        story("a1", unit(1, 0.5), ["a1", "a2", "a3"]),
+        story("b1", unit(1, 0.6), ["b1", "c1"]),
+    ]
+    unrelated = dict(texts, c1="Regulators look at phone carrier deals")
+    assert regroup(bigger, unrelated, StoryParams(regroup_few=1))["b1"] == "b1"
 
 
 def test_shared_words_with_distant_vectors_stay_apart():
@@ -62,7 +76,7 @@ def test_shared_words_with_distant_vectors_stay_apart():
 
 def test_thresholds_out_of_reach_change_nothing():
     stories = [story("a1", unit(1, 0.5), ["a1", "a2", "a3"]), story("b1", unit(1, 0.6), ["b1"])]
-    params = StoryParams(regroup_similarity=1.5)
+    params = StoryParams(regroup_similarity=1.5, regroup_few_similarity=1.5)
     assert regroup(stories, TEXTS, params) == {"a1": "a1", "a2": "a1", "a3": "a1", "b1": "b1"}
 
 

@@ -7,7 +7,10 @@ both hold: their vectors are close (cosine of the centroids times both cohesions
 the score the online merge uses) to at least ``regroup_similarity``, and the words of their
 articles overlap, as the cosine of the stories' summed TF-IDF rows (weights from the
 window itself: a word most articles use says little; only the first ``LEAD_WORDS`` words
-of each article), to at least ``regroup_words``. The
+of each article), to at least ``regroup_words``. A story of a few articles
+(``regroup_few``) has too few words for their overlap to say much: it joins on vectors alone,
+when their score reaches ``regroup_few_similarity`` (stragglers of a bigger story: its first
+or oddly worded articles, which the online pass left on their own). The
 closest pair by vectors is joined first, then the joined story is compared afresh. Pairs
 are taken in a fixed order (ties: the older story), so the result depends only on the input.
 """
@@ -101,6 +104,8 @@ def _joins(
     joins: list[tuple[int, int]] = []
     while True:
         ok = (vec >= params.regroup_similarity) & (lex >= params.regroup_words)
+        few = np.minimum.outer(sizes, sizes) <= params.regroup_few
+        ok |= few & (vec >= params.regroup_few_similarity)
         ok &= alive[:, None] & alive[None, :]
         np.fill_diagonal(ok, False)
         if not ok.any():

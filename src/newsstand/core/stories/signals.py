@@ -29,7 +29,8 @@ class StoryParams:
     ``close_quiet`` closes stories with nothing new for ``quiet_period``. Looking back at a
     whole window (``recluster``, ``newsstand cluster``), two stories whose score reaches
     ``regroup_similarity`` and whose words overlap (TF-IDF cosine) by ``regroup_words`` are
-    joined (core.stories.regroup).
+    joined (core.stories.regroup); a story of at most ``regroup_few`` articles has too few
+    words to compare, and joins on its score alone when that reaches ``regroup_few_similarity``.
     """
 
     join_threshold: float = 0.45
@@ -42,6 +43,8 @@ class StoryParams:
     candidates: int = 10  # best stories by cosine that are rescored with entities and time
     regroup_similarity: float = 0.4  # offline pass (recluster, newsstand cluster): see regroup
     regroup_words: float = 0.25
+    regroup_few: int = 4
+    regroup_few_similarity: float = 0.35
 
 
 @dataclass(frozen=True)
