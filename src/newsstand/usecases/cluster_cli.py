@@ -30,9 +30,9 @@ from newsstand.core.stories import (
     Key,
     StoryClusterer,
     StoryParams,
-    load_text_encoder,
 )
 from newsstand.core.stories.regroup import regroup
+from newsstand.usecases.encoding import text_encoder
 from newsstand.usecases.jsonlines import BadLine, numbered_batches, read_article
 
 BATCH = 2048  # lines encoded together (sorted by length within, for short padding)
@@ -60,7 +60,7 @@ def cluster_lines(
     """Cluster every line of ``stdin`` onto ``stdout``; 0 when all lines were good, else 1."""
     errors = stderr if stderr is not None else sys.stderr
     clusterer = StoryClusterer(
-        params, encoder=load_text_encoder(threads=_encoder_threads()), keep_members=True
+        params, encoder=text_encoder(threads=_encoder_threads()), keep_members=True
     )
     order: list[Key] = []
     texts: dict[Key, str] = {}

@@ -44,7 +44,6 @@ from newsstand.core.stories import (
     StoryClusterer,
     StoryParams,
     TextEncoder,
-    load_text_encoder,
     near_duplicate_signature,
     pack_vector,
     recluster,
@@ -52,6 +51,7 @@ from newsstand.core.stories import (
 )
 from newsstand.stories import store
 from newsstand.stories.models import Story, StoryState
+from newsstand.usecases.encoding import text_encoder
 
 ASSIGN_BATCH = 200  # articles one assignment task takes
 PENDING_HORIZON = timedelta(days=2)  # enriched longer ago than this: never assigned
@@ -117,7 +117,7 @@ def _prepare(ids: Sequence[int], encoder: TextEncoder | None) -> list[_Prepared]
         )
         for a in articles
     ]
-    vectors = (encoder or load_text_encoder()).encode([s.encoder_text() for s in signals])
+    vectors = (encoder or text_encoder()).encode([s.encoder_text() for s in signals])
     return [
         _Prepared(
             signal=dataclasses.replace(signal, vector=vector),
