@@ -3,7 +3,7 @@
 Run:
     .venv/bin/python bench/feedgen.py /tmp/feeds            # once: 2,000 feeds, ~80k entries
     .venv/bin/python bench/profile_pipeline.py /tmp/feeds [--repeat 3] [--limit N]
-        [--profile parse|normalise] [--digest]
+        [--profile parse|normalise|rows] [--digest]
 
 Stages, each timed over the whole corpus in one thread as CPU time of this process
 (``time.process_time``, so other load on the machine inflates it less than wall time;
@@ -131,7 +131,7 @@ def main() -> None:
     parser.add_argument("folder", type=Path, help="output folder of bench/feedgen.py")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--limit", type=int, default=100_000, help="use the first N feeds")
-    parser.add_argument("--profile", choices=("parse", "normalise"))
+    parser.add_argument("--profile", choices=("parse", "normalise", "rows"))
     parser.add_argument("--digest", action="store_true")
     args = parser.parse_args()
     docs = load(args.folder, args.limit)
@@ -142,6 +142,10 @@ def main() -> None:
         return
     if args.profile == "normalise":
         profile(lambda: normalise_all(parsed))
+        return
+    if args.profile == "rows":
+        candidates = normalise_all(parsed)
+        profile(lambda: rows_all(candidates))
         return
     stages = {
         "parse": timed(lambda: parse_all(docs), args.repeat),
