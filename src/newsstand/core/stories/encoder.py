@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +35,8 @@ from numpy.typing import NDArray
 from newsstand.core.errors import NewsstandError
 
 if TYPE_CHECKING:
+    from tokenizers import Tokenizer
+
     from newsstand.core.stories.onnx_encoder import OrtMiniLMEncoder
 
 Vectors = NDArray[np.float32]
@@ -108,34 +110,17 @@ class MiniLMEncoder:
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         """Unit vectors of ``texts`` (n, 384), in the order given."""
-        result = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-        if not texts:
-            return result
-        encodings = self._tokenizer.encode_batch(list(texts))
-        ids = [e.ids for e in encodings]
-        groups = batches(texts, ids)
-
-        def encode_batch(chosen: list[int]) -> None:
-            result[chosen] = self._encode_ids([ids[i] for i in chosen])
-
         from threadpoolctl import threadpool_limits
 
         with threadpool_limits(limits=1, user_api="blas"):
-            if self.threads == 1 or len(groups) == 1:
-                for chosen in groups:
-                    encode_batch(chosen)
-            else:
-                with ThreadPoolExecutor(self.threads) as pool:
-                    list(pool.map(encode_batch, groups))
-        return result
+            if self.threads == 1:
+                return encode_in_batches(self._tokenizer, texts, self._encode_ids)
+            with ThreadPoolExecutor(self.threads) as pool:
+                return encode_in_batches(self._tokenizer, texts, self._encode_ids, pool.map)
 
     def _encode_ids(self, batch: list[list[int]]) -> Vectors:
-        width = max(len(row) for row in batch)
-        ids = np.zeros((len(batch), width), dtype=np.int64)
-        mask = np.zeros((len(batch), width), dtype=np.float32)
-        for row, tokens in enumerate(batch):
-            ids[row, : len(tokens)] = tokens
-            mask[row, : len(tokens)] = 1.0
+        ids, mask = padded(batch)
+        width = ids.shape[1]
         x = self._words[ids] + self._positions[:width] + self._type0
         x = _layer_norm(x, self._norm, self.eps)
         bias = ((1.0 - mask) * -1e9)[:, None, None, :]
@@ -162,6 +147,40 @@ class MiniLMEncoder:
         hidden = self._gelu(flat @ layer.up + layer.up_bias)
         flat = _layer_norm(flat + hidden @ layer.down + layer.down_bias, layer.norm2, self.eps)
         return flat.reshape(batch, width, size)
+
+
+def encode_in_batches(
+    tokenizer: Tokenizer,
+    texts: Sequence[str],
+    encode_ids: Callable[[list[list[int]]], Vectors],
+    each: Callable[..., Iterable[None]] = map,
+) -> Vectors:
+    """Unit vectors of ``texts`` (n, 384), in the order given: the texts are tokenised, put in
+    ``batches`` and each batch's token ids given to ``encode_ids`` (through ``each``: ``map``,
+    or a thread pool's)."""
+    result = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+    if not texts:
+        return result
+    ids = [e.ids for e in tokenizer.encode_batch(list(texts))]
+
+    def encode_batch(chosen: list[int]) -> None:
+        result[chosen] = encode_ids([ids[i] for i in chosen])
+
+    for _ in each(encode_batch, batches(texts, ids)):
+        pass
+    return result
+
+
+def padded(batch: Sequence[Sequence[int]]) -> tuple[NDArray[np.int64], Vectors]:
+    """Token ids of a batch padded with 0 to its longest row, and the mask of real tokens
+    (1.0) against padding (0.0)."""
+    width = max(len(row) for row in batch)
+    ids = np.zeros((len(batch), width), dtype=np.int64)
+    mask = np.zeros((len(batch), width), dtype=np.float32)
+    for row, tokens in enumerate(batch):
+        ids[row, : len(tokens)] = tokens
+        mask[row, : len(tokens)] = 1.0
+    return ids, mask
 
 
 def batches(texts: Sequence[str], ids: Sequence[Sequence[int]]) -> list[list[int]]:

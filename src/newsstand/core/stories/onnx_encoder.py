@@ -36,7 +36,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from newsstand.core.stories.encoder import DIMENSIONS, MAX_TOKENS, Vectors, _Weights, batches
+from newsstand.core.stories.encoder import (
+    DIMENSIONS,
+    MAX_TOKENS,
+    Vectors,
+    _Weights,
+    encode_in_batches,
+    padded,
+)
 
 if TYPE_CHECKING:
     import onnx
@@ -378,22 +385,13 @@ class OrtMiniLMEncoder:
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         """Unit vectors of ``texts`` (n, 384), in the order given."""
-        result = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-        if not texts:
-            return result
-        ids = [e.ids for e in self._tokenizer.encode_batch(list(texts))]
-        for chosen in batches(texts, ids):
-            width = max(len(ids[i]) for i in chosen)
-            batch_ids = np.zeros((len(chosen), width), dtype=np.int64)
-            mask = np.zeros((len(chosen), width), dtype=np.float32)
-            for row, i in enumerate(chosen):
-                batch_ids[row, : len(ids[i])] = ids[i]
-                mask[row, : len(ids[i])] = 1.0
-            outputs = self._session.run(
-                ["vectors"], {"input_ids": batch_ids, "attention_mask": mask}
-            )
-            result[chosen] = outputs[0]
-        return result
+        return encode_in_batches(self._tokenizer, texts, self._encode_ids)
+
+    def _encode_ids(self, batch: list[list[int]]) -> Vectors:
+        ids, mask = padded(batch)
+        outputs = self._session.run(["vectors"], {"input_ids": ids, "attention_mask": mask})
+        vectors: Vectors = outputs[0]
+        return vectors
 
 
 def _session(model: bytes, threads: int) -> Any:
