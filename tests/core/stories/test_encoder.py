@@ -127,3 +127,29 @@ def test_importing_the_core_loads_no_model():
         "assert not loaded, loaded\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_batches_hold_at_most_batch_texts_and_batch_tokens():
+    from newsstand.core.stories.encoder import BATCH, BATCH_TOKENS, batches
+
+    lengths = [3] * (BATCH + 10) + [100] * 25 + [7] * 5
+    texts = [f"text {i}" for i in range(len(lengths))]
+    ids = [[1] * n for n in lengths]
+    found = batches(texts, ids)
+    assert sorted(i for batch in found for i in batch) == list(range(len(texts)))
+    for batch in found:
+        assert len(batch) <= BATCH
+        assert len(batch) * max(lengths[i] for i in batch) <= BATCH_TOKENS
+    # short texts fill whole batches; the long ones are split by the token budget
+    assert len(found[0]) == BATCH
+    assert any(len(b) == BATCH_TOKENS // 100 for b in found)
+
+
+def test_batches_do_not_depend_on_the_order_of_the_texts():
+    from newsstand.core.stories.encoder import batches
+
+    texts = [f"headline {i} " * (i % 7 + 1) for i in range(150)]
+    ids = [[1] * len(t.split()) for t in texts]
+    forward = [[texts[i] for i in b] for b in batches(texts, ids)]
+    backward = [[texts[::-1][i] for i in b] for b in batches(texts[::-1], ids[::-1])]
+    assert forward == backward

