@@ -11,7 +11,10 @@ SQLite database. Every round is a separate process, timed from outside as wall t
 
 reader runs from its own virtual environment (never from ours):
 
-    python3 -m venv /tmp/bench-reader-venv && /tmp/bench-reader-venv/bin/pip install reader
+    python3 -m venv /tmp/bench-reader-venv && /tmp/bench-reader-venv/bin/pip install reader sgmllib3k
+
+(reader 3.26 vendors a feedparser that imports ``sgmllib``; feedparser's own releases moved
+to ``feedparser-sgmllib``, so a fresh install may lack the module without ``sgmllib3k``)
 
 (or point READER_PYTHON at another interpreter that has it).
 
