@@ -44,6 +44,14 @@ def test_auto_fetches_a_long_text_that_ends_with_read_more(ending):
     assert needs_full_text(mode="auto", summary_html="", content_html=content)
 
 
+@pytest.mark.parametrize(("words", "teaser"), [(TEASER_WORDS - 1, True), (TEASER_WORDS, False)])
+def test_auto_counts_words_at_the_boundary_of_the_shortest_text(words, teaser):
+    # one-letter words: TEASER_WORDS of them are the shortest text that is not a teaser
+    text = " ".join(["a"] * words)
+    assert needs_full_text(mode="auto", summary_html=text, content_html="") is teaser
+    assert needs_full_text(mode="auto", summary_html="", content_html=f"<p>{text}</p>") is teaser
+
+
 def test_auto_uses_the_longer_of_summary_and_content():
     assert not needs_full_text(mode="auto", summary_html=LONG, content_html="<p>Short.</p>")
 

@@ -68,11 +68,16 @@ def utc_text(moment: datetime | None) -> str | None:
 def entry_row(c: EntryCandidate, *, section_id: int | None, wants_full_text: bool) -> EntryRow:
     """One normalised entry as an ``EntryRow`` (see ``ENTRY_ROW_FIELDS``)."""
     return (
-        c.identity, c.guid[:1000], c.url, c.title, json.dumps(list(c.authors)),
+        c.identity, c.guid[:1000], c.url, c.title, _json_list(c.authors),
         c.summary_html, c.content_html, c.image, c.comments, utc_text(c.published),
-        utc_text(c.updated), c.language, section_id, json.dumps(list(c.categories)),
+        utc_text(c.updated), c.language, section_id, _json_list(c.categories),
         c.content_hash, c.rights[:1000], wants_full_text,
     )  # fmt: skip
+
+
+@functools.lru_cache(maxsize=4096)  # a feed's entries repeat their authors and categories
+def _json_list(values: tuple[str, ...]) -> str:
+    return json.dumps(list(values))
 
 
 @functools.lru_cache(maxsize=4096)

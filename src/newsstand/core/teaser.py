@@ -18,6 +18,9 @@ _READ_MORE = re.compile(
     re.IGNORECASE,
 )
 _TAIL_CHARACTERS = 120
+# TEASER_WORDS words take at least this many characters (a letter each, a space between):
+# HTML shorter than that holds fewer words, since its text is never longer than it is.
+_FEWEST_CHARS = 2 * TEASER_WORDS - 1
 
 
 def needs_full_text(*, mode: str, summary_html: str, content_html: str) -> bool:
@@ -32,6 +35,8 @@ def needs_full_text(*, mode: str, summary_html: str, content_html: str) -> bool:
         return True
     if mode == "never":
         return False
+    if len(content_html) < _FEWEST_CHARS and len(summary_html) < _FEWEST_CHARS:
+        return True  # too short for TEASER_WORDS words, whatever its markup
     content, summary = text_of_clean_html(content_html), text_of_clean_html(summary_html)
     text = content if len(content) >= len(summary) else summary
     # The text is collapsed (one space between words, none at the ends): its words are
