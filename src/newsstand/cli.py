@@ -102,9 +102,10 @@ def _tune_garbage_collector() -> None:
     short-lived objects (rows, strings, responses) and none of them in cycles, while the
     default threshold (700 allocations) ran the collector over them thousands of times; the
     modules and models loaded by now are moved out of its sight (``gc.freeze``). Measured on
-    round 1 of bench/refresh_throughput.py's feeds (`newsstand refresh`, 10 alternating pairs,
-    9 of them faster): 6.18 s → 5.96 s mean wall. The parsing workers (spawned) keep the defaults: there it measured no better.
-    Only in a process of the command's own (``run``): never in a caller's, such as tests'."""
+    round 1 of bench/refresh_throughput.py's feeds (`newsstand refresh`, 10 alternating
+    pairs, 9 of them faster): 6.18 s → 5.96 s mean wall. The parsing workers (spawned) keep
+    the defaults: there it measured no better. Only in a process of the command's own
+    (``run``), never in a caller's, such as the tests'."""
     gc.freeze()
     gc.set_threshold(50_000, 20, 20)
 

@@ -97,12 +97,8 @@ class MiniLMEncoder:
     ) -> None:
         self.threads = max(1, threads)
         self._gelu = _gelu_exact if exact else _gelu
-        from tokenizers import Tokenizer
-
         weights = _Weights(model_dir / "model.safetensors")
-        self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-        self._tokenizer.no_padding()
-        self._tokenizer.enable_truncation(max_length=max_tokens)
+        self._tokenizer = load_tokenizer(model_dir, max_tokens)
         self._words = weights["embeddings.word_embeddings.weight"]
         self._positions = weights["embeddings.position_embeddings.weight"]
         self._type0 = weights["embeddings.token_type_embeddings.weight"][0]
@@ -152,6 +148,17 @@ class MiniLMEncoder:
         hidden = self._gelu(flat @ layer.up + layer.up_bias)
         flat = _layer_norm(flat + hidden @ layer.down + layer.down_bias, layer.norm2, self.eps)
         return flat.reshape(batch, width, size)
+
+
+def load_tokenizer(model_dir: Path, max_tokens: int) -> Tokenizer:
+    """The model's WordPiece tokenizer (``tokenizers``, Rust): no padding (batches are padded
+    by ``padded``), texts cut at ``max_tokens``."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(max_length=max_tokens)
+    return tokenizer
 
 
 def encode_in_batches(

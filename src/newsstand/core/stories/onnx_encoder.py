@@ -12,7 +12,7 @@ graph runs on ONNX Runtime only.
 ``quantize`` then applies ONNX Runtime's dynamic quantisation: the weights of every MatMul and
 Attention become int8 once (per output channel), activations are quantised to uint8 per call;
 the embedding table stays float. Building and quantising costs ~2 s of CPU, so the result can
-be kept in a cache folder given by the caller (``quantized_model``): one file per ONNX Runtime
+be kept in a cache folder given by the caller (``OrtMiniLMEncoder.load``): one file per ONNX Runtime
 version, onnx version, weights (SHA-256 of ``model.safetensors``) and ``GRAPH_VERSION``.
 
 Inputs of the graph: ``input_ids`` int64 (batch, width), ``attention_mask`` float32 (batch,
@@ -42,6 +42,7 @@ from newsstand.core.stories.encoder import (
     Vectors,
     _Weights,
     encode_in_batches,
+    load_tokenizer,
     padded,
 )
 
@@ -280,25 +281,23 @@ def cache_file(model_dir: Path, cache_dir: Path) -> Path:
     return cache_dir / name
 
 
-def quantized_model(model_dir: Path, cache_dir: Path | None = None) -> tuple[bytes, bool]:
-    """The int8 model's bytes and whether they came from the cache.
-
-    With ``cache_dir``, a cached copy is used when its checksum holds; otherwise the model is
-    built and written there atomically (temporary file, then ``os.replace``). A missing,
-    corrupt or unreadable cache file is rebuilt; failing to write one is logged, never fatal."""
-    path = None if cache_dir is None else cache_file(model_dir, cache_dir)
-    return _quantized_model(model_dir, path)
-
-
 def _quantized_model(model_dir: Path, path: Path | None) -> tuple[bytes, bool]:
-    if path is None:
-        return quantize(build_model(model_dir)), False
-    cached = _read_cached(path)
-    if cached is not None:
-        return cached, True
+    """The int8 model's bytes and whether they came from the cache file ``path``: a cached copy
+    is used when its checksum holds; a missing, corrupt or unreadable one is rebuilt."""
+    if path is not None:
+        cached = _read_cached(path)
+        if cached is not None:
+            return cached, True
+    return _build(model_dir, path), False
+
+
+def _build(model_dir: Path, path: Path | None) -> bytes:
+    """Builds and quantises the model, and keeps it in ``path`` when given (written atomically:
+    temporary file, then ``os.replace``; failing to write is logged, never fatal)."""
     model = quantize(build_model(model_dir))
-    _write_cached(path, model)
-    return model, False
+    if path is not None:
+        _write_cached(path, model)
+    return model
 
 
 def _read_cached(path: Path) -> bytes | None:
@@ -353,11 +352,7 @@ class OrtMiniLMEncoder:
         self.threads = max(1, threads)
         self.cache_path: Path | None = None  # the cache file ``load`` used, if any
         self._session = _session(model, self.threads)
-        from tokenizers import Tokenizer
-
-        self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-        self._tokenizer.no_padding()
-        self._tokenizer.enable_truncation(max_length=max_tokens)
+        self._tokenizer = load_tokenizer(model_dir, max_tokens)
 
     @classmethod
     def load(
@@ -373,9 +368,7 @@ class OrtMiniLMEncoder:
             if not cached or path is None:
                 raise
             log.warning("ONNX Runtime refused the cached text model (%s); rebuilding it", error)
-            model = quantize(build_model(model_dir))
-            _write_cached(path, model)
-            encoder = cls(model_dir, model, threads=threads)
+            encoder = cls(model_dir, _build(model_dir, path), threads=threads)
         encoder.cache_path = path
         return encoder
 
