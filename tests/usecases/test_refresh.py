@@ -159,30 +159,72 @@ def test_hostile_urls_never_reach_the_database(publisher, config):
         assert "onclick" not in value and "data:text/html" not in value
 
 
+def _inserts_articles(sql, params, many, *, mentioning=""):
+    """Whether a statement inserts articles (one of whose values contains ``mentioning``)."""
+    if not sql.startswith('INSERT INTO "articles_article"'):
+        return False
+    values = [v for row in params for v in row] if many else params
+    return any(mentioning in str(v) for v in values)
+
+
 def test_a_failed_transaction_loses_and_duplicates_nothing(publisher, config):
     """The database fails while storing one feed: that feed keeps its old validators and is
     fetched in full next time; the other feed of the run is stored; nothing is doubled."""
     first = subscribe(publisher, "/a.xml", rss("A", ITEMS[:3], link="https://a.example/"))
     second = subscribe(publisher, "/b.xml", rss("B", ITEMS[3:], link="https://b.example/"))
-    calls = {"inserts": 0}
 
-    def fail_first_article_insert(execute, sql, params, many, context):
-        if sql.startswith('INSERT INTO "articles_article"'):
-            calls["inserts"] += 1
-            if calls["inserts"] == 1:
-                raise RuntimeError("disk full (injected)")
+    def fail_the_first_feeds_inserts(execute, sql, params, many, context):
+        if _inserts_articles(sql, params, many, mentioning="story-1"):  # feed A's
+            raise RuntimeError("disk full (injected)")
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(fail_first_article_insert):
+    with connection.execute_wrapper(fail_the_first_feeds_inserts):
         report = refresh_feeds(config=config)
     assert (report.updated, report.failed) == (1, 1)
     first.refresh_from_db()
+    second.refresh_from_db()
     assert first.etag == "" and first.last_error_code == "internal"
+    assert first.state == FeedState.FAILING and second.state == FeedState.ACTIVE
+    assert second.error_streak == 0 and first.error_streak == 1
     assert Article.objects.count() == 2  # only the second feed's articles
     report = refresh_feeds([first.pk, second.pk], config=config)
     assert Article.objects.count() == 5
     assert ArticleFeed.objects.count() == 5
     assert report.not_modified == 1 and report.new_articles == 3
+
+
+def _items(prefix):
+    """ITEMS as another feed's own articles (their ids, links and texts differ)."""
+    return [
+        dict(item, guid=f"{prefix}-{item['guid']}", title=f"{prefix} {item['title']}",
+             link=item["link"].replace("story-", f"{prefix}-story-"))
+        for item in ITEMS
+    ]  # fmt: skip
+
+
+def test_a_failure_in_the_shared_transaction_is_retried_feed_by_feed(publisher, config):
+    """Feeds are stored together in one transaction: when the store fails once, that
+    transaction is rolled back and every feed stored again in a savepoint of its own, so a
+    passing fault costs no feed its articles, and none is stored twice."""
+    feeds = [subscribe(publisher, f"/{n}.xml", rss(f"P{n}", _items(f"p{n}"))) for n in range(3)]
+    calls = {"inserts": 0}
+
+    def fail_one_insert(execute, sql, params, many, context):
+        if _inserts_articles(sql, params, many):
+            calls["inserts"] += 1
+            if calls["inserts"] == 2:  # the second feed's, in the shared transaction
+                raise RuntimeError("busy (injected)")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(fail_one_insert):
+        report = refresh_feeds(config=config)
+    assert calls["inserts"] == 2 + 3  # two in the shared transaction, then one per feed
+    assert (report.updated, report.failed, report.new_articles) == (3, 0, 15)
+    assert Article.objects.count() == 15
+    assert ArticleFeed.objects.count() == 15
+    for feed in feeds:
+        feed.refresh_from_db()
+        assert feed.state == FeedState.ACTIVE and feed.error_streak == 0 and feed.etag
 
 
 def test_truncated_feed_keeps_the_entries_before_the_cut(publisher, config):
