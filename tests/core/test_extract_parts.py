@@ -1,9 +1,12 @@
 """The parts of extraction: the teaser decision, chrome removal, the second-opinion rule,
 metadata, figures and restored structure."""
 
+import re
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree, html
 
 from newsstand.core.extract import TEASER_WORDS, extract_article, needs_full_text
@@ -14,6 +17,7 @@ from newsstand.core.extraction.metadata import page_metadata
 from newsstand.core.extraction.select import choose
 from newsstand.core.extraction.structure import restore_quotes, restore_structure
 from newsstand.core.extraction.words import count_words
+from newsstand.core.teaser import ends_as_teaser
 
 SENTENCE = "The committee met on Thursday to review the harbour plans in detail. "
 LONG = "<p>" + " ".join(["word"] * (TEASER_WORDS + 20)) + "</p>"
@@ -42,6 +46,27 @@ def test_auto_keeps_a_full_feed_text():
 def test_auto_fetches_a_long_text_that_ends_with_read_more(ending):
     content = LONG.replace("</p>", f" {ending}</p>")
     assert needs_full_text(mode="auto", summary_html="", content_html=content)
+
+
+# The single case-insensitive expression the quicker check replaced: the two must agree.
+_ONE_EXPRESSION = re.compile(
+    r"(read|see|view|continue|keep)\s+(the\s+)?(more|full|rest|reading|article|story|on)\b"
+    r"|\[\s*(…|\.\.\.|&hellip;|more)\s*\]|(…|\.\.\.)\s*$|»\s*$|→\s*$",
+    re.IGNORECASE,
+)
+_PIECES = [
+    "Read", "read", "SEE", "view", "Continue", "keep", "the", "The", "more", "MORE", "full",
+    "rest", "reading", "article", "story", "on", "online", "moreover", "[", "]", "…", "...",
+    "&hellip;", "»", "→", " ", "  ", "\n", "\t", "word", ".", "x", "é", "readmore",
+]  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40))
+def test_the_end_of_a_teaser_is_found_as_one_expression_finds_it(pieces):
+    text = "".join(pieces)
+    expected = bool(_ONE_EXPRESSION.search(text[-120:]))
+    assert ends_as_teaser(text) is expected
 
 
 @pytest.mark.parametrize(("words", "teaser"), [(TEASER_WORDS - 1, True), (TEASER_WORDS, False)])

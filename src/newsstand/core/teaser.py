@@ -12,15 +12,32 @@ from newsstand.core.sanitize import text_of_clean_html
 
 # A feed text shorter than this is a teaser whatever it ends with.
 TEASER_WORDS = 150
-_READ_MORE = re.compile(
-    r"(read|see|view|continue|keep)\s+(the\s+)?(more|full|rest|reading|article|story|on)\b"
-    r"|\[\s*(…|\.\.\.|&hellip;|more)\s*\]|(…|\.\.\.)\s*$|»\s*$|→\s*$",
-    re.IGNORECASE,
-)
-_TAIL_CHARACTERS = 120
 # TEASER_WORDS words take at least this many characters (a letter each, a space between):
 # HTML shorter than that holds fewer words, since its text is never longer than it is.
 _FEWEST_CHARS = 2 * TEASER_WORDS - 1
+_TAIL_CHARACTERS = 120
+# The marks of a teaser's end, looked for in the text's last _TAIL_CHARACTERS, lower-cased:
+# "read more", "continue reading", "see the full story"…; "[…]" or "[more]"; a last "…",
+# "...", "»" or "→". A search of the words only where one of the verbs occurs: one case-
+# insensitive regular expression for all of it cost 10 µs a text (measured on the texts
+# of bench/feedgen.py's feeds), more than extracting the text.
+_VERBS = ("read", "see", "view", "continue", "keep")
+_READ_ON = re.compile(
+    r"(?:read|see|view|continue|keep)\s+(?:the\s+)?(?:more|full|rest|reading|article|story|on)\b"
+)
+_BRACKETED_MORE = re.compile(r"\[\s*(?:…|\.\.\.|&hellip;|more)\s*\]")
+_LAST_MARKS = ("…", "...", "»", "→")
+
+
+def ends_as_teaser(text: str) -> bool:
+    """Whether the end of ``text`` says there is more to read elsewhere."""
+    tail = text[-_TAIL_CHARACTERS:].rstrip()
+    if tail.endswith(_LAST_MARKS):
+        return True
+    lowered = tail.lower()
+    if "[" in lowered and _BRACKETED_MORE.search(lowered):
+        return True
+    return any(verb in lowered for verb in _VERBS) and _READ_ON.search(lowered) is not None
 
 
 def needs_full_text(*, mode: str, summary_html: str, content_html: str) -> bool:
@@ -43,4 +60,4 @@ def needs_full_text(*, mode: str, summary_html: str, content_html: str) -> bool:
     # its spaces plus one, counted without splitting it.
     if text.count(" ") + 1 < TEASER_WORDS:
         return True
-    return bool(_READ_MORE.search(text[-_TAIL_CHARACTERS:]))
+    return ends_as_teaser(text)
