@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 import pytest
@@ -280,6 +281,18 @@ def test_worker_processes_parse_a_large_batch_like_the_inline_path(publisher, co
     broken.refresh_from_db()
     assert broken.last_error_code == "not_a_feed"
     assert Article.objects.filter(title="Story 3").count() == 20
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="CPU priority is POSIX")
+def test_parsing_workers_run_below_the_writers_priority():
+    """The writer is what a refresh waits on (and, embedded, the web server shares the
+    machine): the parsing workers yield the CPU to them."""
+    from newsstand.usecases import parallel
+
+    own = os.nice(0)
+    in_worker = parallel._shared_pool(2).submit(os.nice, 0).result(timeout=60)
+    assert in_worker == min(19, own + parallel.WORKER_NICENESS)
+    assert os.nice(0) == own  # this process keeps its own
 
 
 def test_refresh_all_takes_every_due_feed_batch_after_batch(publisher, config):
