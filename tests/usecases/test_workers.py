@@ -112,3 +112,40 @@ def test_a_worker_whose_lease_ran_out_does_not_overwrite_the_new_holder():
     save_fetch_states([late], token=new_token)
     late.refresh_from_db()
     assert late.claim_token == ""
+
+
+@pytest.mark.django_db
+def test_fetch_states_of_many_feeds_are_saved_field_by_field(monkeypatch):
+    """Many feeds' states in few statements (several chunks here): every field of each
+    feed is written, as its own value, and only to rows still carrying the claim token."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from newsstand.sources import state
+    from newsstand.sources.models import FeedState
+
+    monkeypatch.setattr(state, "_ROWS_PER_STATEMENT", 2)
+    for n in range(5):
+        add_feed(f"https://s{n}.example/feed.xml")
+    now = timezone.now().replace(microsecond=123456)
+    token, feeds = claim_feeds(now=now, lease=timedelta(minutes=5), limit=5)
+    outsider = feeds.pop()  # claimed by someone else since: left alone
+    Feed.objects.filter(pk=outsider.pk).update(claim_token="another")
+    outsider.title = "not written"
+    for n, feed in enumerate(feeds):
+        feed.title, feed.etag, feed.last_modified = f"Feed {n}", f'"e{n}"', f"day {n}"
+        feed.state = FeedState.FAILING if n % 2 else FeedState.ACTIVE
+        feed.interval_seconds, feed.error_streak, feed.last_status = 600 + n, n, 200 + n
+        feed.next_fetch_at = now + timedelta(minutes=n)
+        feed.last_fetched_at, feed.last_new_entry_at = now, None if n % 2 else now
+        feed.last_error_code, feed.last_error = ("timeout", f"slow {n}") if n % 2 else ("", "")
+        feed.redirect_target, feed.redirect_streak = f"https://s{n}.example/new", n
+        feed.claimed_until, feed.claim_token = None, ""
+    state.save_fetch_states([*feeds, outsider], token=token)
+    for n, feed in enumerate(feeds):
+        stored = Feed.objects.get(pk=feed.pk)
+        for name in state.FETCH_STATE_FIELDS:
+            assert getattr(stored, name) == getattr(feed, name), (n, name)
+    assert Feed.objects.get(pk=outsider.pk).title != "not written"
+    assert Feed.objects.get(pk=outsider.pk).claim_token == "another"

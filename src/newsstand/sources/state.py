@@ -28,17 +28,58 @@ def save_fetch_states(feeds: Sequence[Feed], *, token: str) -> None:
     if not feeds:
         return
     fields: list[Field[Any, Any]] = [Feed._meta.get_field(n) for n in FETCH_STATE_FIELDS]  # type: ignore[misc]
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
-    table = quote(Feed._meta.db_table)
-    sql = f"UPDATE {table} SET {assignments} WHERE id = %s AND claim_token = %s"  # noqa: S608
     rows: list[list[Any]] = [
         [f.get_db_prep_save(getattr(feed, f.attname), connection) for f in fields]
         + [feed.pk, token]
         for feed in feeds
     ]
+    columns = [str(f.column) for f in fields]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if _one_statement_updates():
+            for start in range(0, len(rows), _ROWS_PER_STATEMENT):
+                chunk = rows[start : start + _ROWS_PER_STATEMENT]
+                params = [value for row in chunk for value in row]
+                cursor.execute(_update_from_values_sql(columns, len(chunk)), params)
+        else:
+            cursor.executemany(_update_sql(columns), rows)
+
+
+# SQLite binds at most 32,766 values a statement: 19 a feed, so 500 feeds stay well below.
+_ROWS_PER_STATEMENT = 500
+
+
+def _one_statement_updates() -> bool:
+    """Whether to update many rows with one ``UPDATE … FROM (VALUES …)`` (SQLite 3.33+).
+
+    One statement instead of an ``executemany``: Python's sqlite3 lets go of the GIL
+    around every row's step, and each time the refresh's fetching thread took it, the
+    writer waited up to the 5 ms switch interval to get it back. Saving 2,000 feeds'
+    states in a round of 304s took 0.33-0.51 s that way, 0.09 s alone. PostgreSQL keeps
+    ``executemany`` (psycopg sends it as one pipeline).
+    """
+    return connection.vendor == "sqlite" and connection.Database.sqlite_version_info >= (3, 33)
+
+
+def _update_sql(columns: Sequence[str]) -> str:
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(c)} = %s" for c in columns)
+    table = quote(Feed._meta.db_table)
+    return f"UPDATE {table} SET {assignments} WHERE id = %s AND claim_token = %s"  # noqa: S608
+
+
+def _update_from_values_sql(columns: Sequence[str], rows: int) -> str:
+    """``UPDATE … FROM (VALUES …)``: SQLite names the values' columns column1, column2…;
+    the last two are the feed's id and the claim token."""
+    quote = connection.ops.quote_name
+    table = quote(Feed._meta.db_table)
+    assignments = ", ".join(f"{quote(c)} = v.column{n}" for n, c in enumerate(columns, 1))
+    one = "(" + ", ".join(["%s"] * (len(columns) + 2)) + ")"
+    values = ", ".join([one] * rows)
+    pk, token = len(columns) + 1, len(columns) + 2
+    return (
+        f"UPDATE {table} SET {assignments} FROM (VALUES {values}) AS v "  # noqa: S608
+        f"WHERE {table}.id = v.column{pk} AND {table}.claim_token = v.column{token}"
+    )
 
 
 def save_publisher_fields(changes: Mapping[int, Mapping[str, str]]) -> None:
