@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Field
 
 from newsstand.sources.models import Feed, Publisher
 
-# What a refresh changes on a feed. Saved with one executemany: a Django save() per feed
-# cost more than the rest of a round of 304s.
+# What a refresh changes on a feed. Saved a group of feeds at a time (see
+# save_fetch_states): a Django save() per feed cost more than the rest of a round of 304s.
 FETCH_STATE_FIELDS = (
     "url", "title", "etag", "last_modified", "state", "interval_seconds", "next_fetch_at",
     "last_fetched_at", "last_new_entry_at", "last_status", "last_error_code", "last_error",
@@ -28,9 +29,12 @@ def save_fetch_states(feeds: Sequence[Feed], *, token: str) -> None:
     if not feeds:
         return
     fields: list[Field[Any, Any]] = [Feed._meta.get_field(n) for n in FETCH_STATE_FIELDS]  # type: ignore[misc]
+    # The connection itself, not the ``connection`` proxy: each look-up through the proxy
+    # goes through a thread-local, and 17 fields x 2,000 feeds of them took 68 ms against
+    # 41 ms (a round of 304s).
+    db = connections[DEFAULT_DB_ALIAS]
     rows: list[list[Any]] = [
-        [f.get_db_prep_save(getattr(feed, f.attname), connection) for f in fields]
-        + [feed.pk, token]
+        [f.get_db_prep_save(getattr(feed, f.attname), db) for f in fields] + [feed.pk, token]
         for feed in feeds
     ]
     columns = [str(f.column) for f in fields]
@@ -57,7 +61,7 @@ def _one_statement_updates() -> bool:
     states in a round of 304s took 0.33-0.51 s that way, 0.09 s alone. PostgreSQL keeps
     ``executemany`` (psycopg sends it as one pipeline).
     """
-    return connection.vendor == "sqlite" and connection.Database.sqlite_version_info >= (3, 33)
+    return connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 33)
 
 
 def _update_sql(columns: Sequence[str]) -> str:
