@@ -1,4 +1,5 @@
-"""The `newsstand` program tunes its own process's garbage collector, never a caller's."""
+"""The `newsstand` program in a process of its own: it tunes that process's garbage collector
+(never a caller's) and closes its database connections before it exits."""
 
 import gc
 import os
@@ -41,3 +42,20 @@ def test_the_program_collects_cycles_less_often(tmp_path):
     assert threshold > gc.get_threshold()[0]
     assert frozen > 10_000  # the modules and objects loaded before the command ran
     assert (tmp_path / "feeds.opml").read_bytes().startswith(b"<?xml")
+
+
+def test_the_program_leaves_its_sqlite_database_in_one_file(tmp_path):
+    """The last connection to close checkpoints SQLite's write-ahead log into the database:
+    after a command, the database is whole in its one file (safe to copy)."""
+    data = tmp_path / "data"
+    env = dict(os.environ, NEWSSTAND_DATA_DIR=str(data))
+    env.pop("DATABASE_URL", None)
+    subprocess.run(
+        [sys.executable, "-m", "newsstand.cli", "add-feed", "https://example.org/feed.xml"],
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    assert (data / "newsstand.sqlite3").stat().st_size > 0
+    assert not (data / "newsstand.sqlite3-wal").exists()
