@@ -125,7 +125,7 @@ def test_fetch_states_of_many_feeds_are_saved_field_by_field(monkeypatch):
     from newsstand.sources import state
     from newsstand.sources.models import FeedState
 
-    monkeypatch.setattr(state, "_ROWS_PER_STATEMENT", 2)
+    monkeypatch.setattr(state, "_MAX_SQLITE_VALUES", 2 * (len(state.FETCH_STATE_FIELDS) + 2))
     for n in range(5):
         add_feed(f"https://s{n}.example/feed.xml")
     now = timezone.now().replace(microsecond=123456)
@@ -149,3 +149,23 @@ def test_fetch_states_of_many_feeds_are_saved_field_by_field(monkeypatch):
             assert getattr(stored, name) == getattr(feed, name), (n, name)
     assert Feed.objects.get(pk=outsider.pk).title != "not written"
     assert Feed.objects.get(pk=outsider.pk).claim_token == "another"
+
+
+@pytest.mark.django_db
+def test_publisher_fields_learnt_by_a_refresh_are_saved_each_to_its_publisher():
+    from newsstand.sources.models import Publisher
+    from newsstand.sources.state import save_publisher_fields
+
+    feeds = [add_feed(f"https://p{n}.example/feed.xml")[0] for n in range(3)]
+    ids = [feed.publisher_id for feed in feeds]
+    save_publisher_fields(
+        {
+            ids[0]: {"name": "Paper Zero"},
+            ids[1]: {"name": "Paper One", "homepage": "https://p1.example/"},
+            ids[2]: {"name": "Paper Two"},
+        }
+    )
+    saved = {p.pk: (p.name, p.homepage) for p in Publisher.objects.filter(pk__in=ids)}
+    assert saved[ids[0]][0] == "Paper Zero" and saved[ids[2]][0] == "Paper Two"
+    assert saved[ids[1]] == ("Paper One", "https://p1.example/")
+    assert saved[ids[0]][1] != "https://p1.example/"
