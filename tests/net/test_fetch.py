@@ -18,7 +18,14 @@ from newsstand.core.errors import (
     TLSError,
     TooManyRedirects,
 )
-from newsstand.net import Fetcher, FetchPolicy, FetchRequest, FetchResult, fetch_many_sync
+from newsstand.net import (
+    Fetcher,
+    FetchPolicy,
+    FetchRequest,
+    FetchResult,
+    FetchSession,
+    fetch_many_sync,
+)
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
 
@@ -298,3 +305,21 @@ def test_https_to_a_plain_http_port_is_a_tls_error(policy: FetchPolicy, origin: 
 def test_policy_refuses_non_positive_limits(field: str) -> None:
     with pytest.raises(ValueError, match=field):
         FetchPolicy(**{field: 0})
+
+
+def test_a_session_keeps_its_connections_from_one_batch_to_the_next(
+    policy: FetchPolicy, origin: Origin
+) -> None:
+    origin.route("/feed", Reply(body=FEED))
+    batch = [FetchRequest(origin.url("/feed", host="public.test"))]
+    session = FetchSession(policy)
+    try:
+        outcomes = [session.fetch_many(batch)[0] for _ in range(3)]
+    finally:
+        session.close()
+    assert all(isinstance(o, FetchResult) and o.status == 200 for o in outcomes)
+    assert (len(origin.requests), origin.accepts) == (3, 1)  # one connection, kept alive
+    for _ in range(2):
+        assert isinstance(fetch_one(policy, batch[0].url), FetchResult)
+    assert origin.accepts == 3  # a session of their own each: a connection each
+    session.close()  # closing twice is harmless

@@ -5,7 +5,15 @@ from newsstand.net.fetch import (
     FetchPolicy,
     FetchRequest,
     FetchResult,
+    FetchSession,
     fetch_many_sync,
 )
 
-__all__ = ["FetchPolicy", "FetchRequest", "FetchResult", "Fetcher", "fetch_many_sync"]
+__all__ = [
+    "FetchPolicy",
+    "FetchRequest",
+    "FetchResult",
+    "FetchSession",
+    "Fetcher",
+    "fetch_many_sync",
+]

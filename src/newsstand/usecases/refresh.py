@@ -26,7 +26,7 @@ from newsstand.core import schedule
 from newsstand.core.errors import FetchError, Gone, HTTPStatusError, InternalError, NewsstandError
 from newsstand.core.ingest import PreparedFeed, PrepareJob
 from newsstand.core.retry_after import parse_retry_after
-from newsstand.net.fetch import FetchRequest, FetchResult, fetch_many_sync
+from newsstand.net.fetch import FetchRequest, FetchResult, FetchSession, fetch_many_sync
 from newsstand.sources.claims import claim_feeds
 from newsstand.sources.models import Feed, FeedState, Publisher, Section
 from newsstand.sources.state import save_fetch_states, save_publisher_fields
@@ -93,17 +93,24 @@ def refresh_all(
 
     Pipelined: while this thread stores a batch, a second thread fetches the next one and
     hands its documents to the parsing workers as soon as they arrive (SQLite and the
-    sockets let go of the GIL), so fetching, parsing and storing overlap.
+    sockets let go of the GIL), so fetching, parsing and storing overlap. That thread
+    fetches every batch through one HTTP session, so connections outlive a batch.
     """
     config = config or RefreshConfig.from_settings()
     total = RefreshReport()
+    session = FetchSession(config.policy)
     with ThreadPoolExecutor(1, thread_name_prefix="newsstand-fetch") as fetcher:
-        batch = _Claim.take(None, config=config, now=now).fetch_and_prepare()
-        while len(batch.feeds) == config.batch:
-            following = fetcher.submit(_Claim.take(None, config=config, now=now).fetch_and_prepare)
+        try:
+            claim = _Claim.take(None, config=config, now=now)
+            batch = fetcher.submit(claim.fetch_and_prepare, session).result()
+            while len(batch.feeds) == config.batch:
+                claim = _Claim.take(None, config=config, now=now)
+                following = fetcher.submit(claim.fetch_and_prepare, session)
+                total.add(batch.finish())
+                batch = following.result()
             total.add(batch.finish())
-            batch = following.result()
-        total.add(batch.finish())
+        finally:
+            fetcher.submit(session.close).result()
     return total
 
 
@@ -131,8 +138,9 @@ class _Claim:
         sections = dict(Section.objects.values_list("slug", "id")) if feeds else {}
         return cls(token, feeds, sections, config)
 
-    def fetch_and_prepare(self) -> _Batch:
-        """Fetch the feeds and hand their documents to the parsing workers.
+    def fetch_and_prepare(self, session: FetchSession | None = None) -> _Batch:
+        """Fetch the feeds (through ``session``, else a session of their own) and hand
+        their documents to the parsing workers.
 
         Touches no database, so it may run in another thread.
         """
@@ -141,7 +149,11 @@ class _Claim:
         requests = [
             FetchRequest(f.url, etag=f.etag, last_modified=f.last_modified) for f in self.feeds
         ]
-        outcomes = fetch_many_sync(self.config.policy, requests)
+        outcomes = (
+            session.fetch_many(requests)
+            if session is not None
+            else fetch_many_sync(self.config.policy, requests)
+        )
         prepared = _prepare(self.feeds, outcomes, sections=self.sections, config=self.config)
         return _Batch(self.token, self.feeds, outcomes, prepared, self.config)
 
