@@ -125,3 +125,25 @@ def test_an_unwritable_cache_folder_is_not_fatal(tmp_path, caplog):
     # Quantising leaves the root logger as it was.
     assert root.handlers == handlers
     assert root.filters == filters
+
+
+def test_writing_a_model_removes_only_the_stale_models_of_other_versions(tmp_path):
+    """Other versions' models go once stale (a month unwritten); a recent one may belong to
+    another installation sharing the folder, and files not named as ours stay."""
+    import os
+    import time
+
+    from newsstand.core.stories.onnx_encoder import STALE_AFTER_SECONDS
+
+    stale = tmp_path / "minilm-l6-v2-int8-g0-ort1.0-onnx1.0-0123456789abcdef.onnx"
+    recent = tmp_path / "minilm-l6-v2-int8-g0-ort2.0-onnx1.0-0123456789abcdef.onnx"
+    unrelated = tmp_path / "someone-elses-model.onnx"
+    old = time.time() - STALE_AFTER_SECONDS - 60
+    for path in (stale, recent, unrelated):
+        path.write_bytes(b"another model")
+    for path in (stale, unrelated):
+        os.utime(path, (old, old))
+    loaded = OrtMiniLMEncoder.load(model_dir(), cache_dir=tmp_path)
+    assert loaded.cache_path is not None and loaded.cache_path.is_file()
+    assert not stale.exists()
+    assert recent.exists() and unrelated.exists()

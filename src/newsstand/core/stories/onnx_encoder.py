@@ -29,6 +29,7 @@ import hashlib
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,8 +53,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Bump when the graph or the quantisation settings change: cached models of older versions
-# are then ignored (they stay on disk, keyed by their old version, until removed).
+# are then ignored (removed once stale, see _remove_stale_models).
 GRAPH_VERSION = 1
+_CACHE_PREFIX = "minilm-l6-v2-int8-"
+# A cached model of another version written longer ago than this is removed when a new one
+# is written. Not at once: two installations of other versions may share the folder, and
+# each would then delete the other's and rebuild its own at every start.
+STALE_AFTER_SECONDS = 30 * 24 * 3600
 HEADS = 12
 HEAD = DIMENSIONS // HEADS
 LAYERS = 6
@@ -275,7 +281,7 @@ def cache_file(model_dir: Path, cache_dir: Path) -> Path:
     with (model_dir / "model.safetensors").open("rb") as weights:
         digest = hashlib.file_digest(weights, "sha256").hexdigest()
     name = (
-        f"minilm-l6-v2-int8-g{GRAPH_VERSION}-ort{onnxruntime.__version__}"
+        f"{_CACHE_PREFIX}g{GRAPH_VERSION}-ort{onnxruntime.__version__}"
         f"-onnx{version('onnx')}-{digest[:16]}.onnx"
     )
     return cache_dir / name
@@ -330,6 +336,21 @@ def _write_cached(path: Path, model: bytes) -> None:
             raise
     except OSError as error:
         log.warning("cannot cache the text model in %s (%s)", path.parent, error)
+        return
+    _remove_stale_models(path)
+
+
+def _remove_stale_models(kept: Path) -> None:
+    """Remove the other cached models of ``kept``'s folder (other versions: ~59 MB each)
+    last written more than STALE_AFTER_SECONDS ago. Failing to is logged, never fatal."""
+    cutoff = time.time() - STALE_AFTER_SECONDS
+    for other in kept.parent.glob(f"{_CACHE_PREFIX}*.onnx"):
+        try:
+            if other != kept and other.stat().st_mtime < cutoff:
+                other.unlink()
+                log.info("removed the stale cached text model %s", other)
+        except OSError as error:
+            log.warning("cannot remove the stale cached text model %s (%s)", other, error)
 
 
 class OrtMiniLMEncoder:
