@@ -18,14 +18,8 @@ from newsstand.core.errors import (
     TLSError,
     TooManyRedirects,
 )
-from newsstand.net import (
-    Fetcher,
-    FetchPolicy,
-    FetchRequest,
-    FetchResult,
-    FetchSession,
-    fetch_many_sync,
-)
+from newsstand.net import Fetcher, FetchPolicy, FetchRequest, FetchResult, fetch_many_sync
+from newsstand.net.fetch import FetchSession
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
 

@@ -327,13 +327,3 @@ def fetch_many_sync(
         return session.fetch_many(requests)
     finally:
         session.close()
-
-
-__all__ = [
-    "FetchPolicy",
-    "FetchRequest",
-    "FetchResult",
-    "FetchSession",
-    "Fetcher",
-    "fetch_many_sync",
-]
