@@ -26,7 +26,7 @@ from newsstand.core import schedule
 from newsstand.core.errors import FetchError, Gone, HTTPStatusError, InternalError, NewsstandError
 from newsstand.core.ingest import PreparedFeed, PrepareJob
 from newsstand.core.retry_after import parse_retry_after
-from newsstand.net.fetch import FetchRequest, FetchResult, FetchSession, fetch_many_sync
+from newsstand.net.fetch import FetchRequest, FetchResult, FetchSession
 from newsstand.sources.claims import claim_feeds
 from newsstand.sources.models import Feed, FeedState, Publisher, Section
 from newsstand.sources.state import save_fetch_states, save_publisher_fields
@@ -83,7 +83,9 @@ def refresh_feeds(
     """
     config = config or RefreshConfig.from_settings()
     claimed = _Claim.take(feed_ids, config=config, now=now, limit=limit)
-    return claimed.fetch_and_prepare().finish()
+    with FetchSession(config.policy) as session:
+        batch = claimed.fetch_and_prepare(session)
+    return batch.finish()
 
 
 def refresh_all(
@@ -138,9 +140,9 @@ class _Claim:
         sections = dict(Section.objects.values_list("slug", "id")) if feeds else {}
         return cls(token, feeds, sections, config)
 
-    def fetch_and_prepare(self, session: FetchSession | None = None) -> _Batch:
-        """Fetch the feeds (through ``session``, else a session of their own) and hand
-        their documents to the parsing workers.
+    def fetch_and_prepare(self, session: FetchSession) -> _Batch:
+        """Fetch the feeds through ``session`` and hand their documents to the parsing
+        workers.
 
         Touches no database, so it may run in another thread.
         """
@@ -149,11 +151,7 @@ class _Claim:
         requests = [
             FetchRequest(f.url, etag=f.etag, last_modified=f.last_modified) for f in self.feeds
         ]
-        outcomes = (
-            session.fetch_many(requests)
-            if session is not None
-            else fetch_many_sync(self.config.policy, requests)
-        )
+        outcomes = session.fetch_many(requests)
         prepared = _prepare(self.feeds, outcomes, sections=self.sections, config=self.config)
         return _Batch(self.token, self.feeds, outcomes, prepared, self.config)
 
