@@ -14,6 +14,7 @@ import random
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -83,7 +84,7 @@ def refresh_feeds(
     """
     config = config or RefreshConfig.from_settings()
     claimed = _Claim.take(feed_ids, config=config, now=now, limit=limit)
-    with FetchSession(config.policy) as session:
+    with closing(FetchSession(config.policy)) as session:
         batch = claimed.fetch_and_prepare(session)
     return batch.finish()
 
