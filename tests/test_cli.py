@@ -2,6 +2,7 @@
 (never a caller's) and closes its database connections before it exits."""
 
 import gc
+import importlib
 import os
 import subprocess
 import sys
@@ -59,3 +60,26 @@ def test_the_program_leaves_its_sqlite_database_in_one_file(tmp_path):
     )
     assert (data / "newsstand.sqlite3").stat().st_size > 0
     assert not (data / "newsstand.sqlite3-wal").exists()
+
+
+def test_every_command_module_is_registered_and_every_registered_name_has_one():
+    """A command is one module of newsstand.cli declaring COMMAND, and one line in COMMANDS."""
+    import pkgutil
+
+    import newsstand.cli
+    from newsstand.cli import COMMANDS
+    from newsstand.cli.command import Command, load_command
+
+    declaring = {
+        info.name.replace("_", "-")
+        for info in pkgutil.iter_modules(newsstand.cli.__path__)
+        if info.name != "__main__"  # importing it runs the program
+        if hasattr(importlib.import_module(f"newsstand.cli.{info.name}"), "COMMAND")
+    }
+    assert declaring == set(COMMANDS)
+    assert all(isinstance(load_command(name), Command) for name in COMMANDS)
+
+
+def test_a_word_that_is_no_command_of_ours_goes_to_django(capsys):
+    assert main(["check"]) == 0
+    assert "System check identified" in capsys.readouterr().out

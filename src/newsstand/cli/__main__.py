@@ -1,0 +1,7 @@
+"""``python -m newsstand.cli``: the ``newsstand`` program."""
+
+import sys
+
+from newsstand.cli import run
+
+sys.exit(run())

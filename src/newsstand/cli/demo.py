@@ -1,0 +1,42 @@
+"""`newsstand demo`: the offline demo, a local publisher server and Newsstand reading it."""
+
+from __future__ import annotations
+
+import argparse
+
+from newsstand.cli.command import Command
+from newsstand.cli.database import migrate
+from newsstand.cli.serving import add_bind_argument, bind_address
+
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    add_bind_argument(parser)
+    parser.add_argument("--speed", type=float, default=None, help="demo clock speed-up")
+    parser.add_argument("--pages", default=None, help="also serve a folder of saved article pages")
+
+
+def prepare(args: argparse.Namespace) -> None:
+    from newsstand.demo.launch import prepare_demo_environment
+
+    prepare_demo_environment(args)
+
+
+def handle(args: argparse.Namespace) -> int:
+    from django.conf import settings
+
+    from newsstand.demo.launch import start_demo
+    from newsstand.processes import serve_web, start_background
+
+    migrate()
+    start_demo(speed=args.speed, pages=args.pages)
+    start_background(settings.NEWSSTAND.worker_threads, settings.NEWSSTAND.scheduler_tick)
+    serve_web(*bind_address(args))
+    return 0
+
+
+COMMAND = Command(
+    help="the offline demo: a local publisher server and Newsstand reading it",
+    handle=handle,
+    arguments=arguments,
+    prepare=prepare,
+)
