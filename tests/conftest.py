@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from newsstand.articles.models import Article
 from newsstand.sources.models import Feed, Publisher, Section
+from newsstand.usecases.enrich import EnrichConfig
 
 _serial = itertools.count(1)
 
@@ -36,6 +37,12 @@ def _static_root() -> None:
 def _empty_cache() -> None:
     """Cached read-side values (the languages present) never leak from one test to another."""
     cache.clear()
+
+
+@pytest.fixture
+def enrichment(tmp_path: Path) -> EnrichConfig:
+    """Enrichment with no operator's section model yet (its file in the test's folder)."""
+    return EnrichConfig(section_model=tmp_path / "models" / "sections.zip")
 
 
 @pytest.fixture

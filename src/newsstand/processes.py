@@ -48,13 +48,18 @@ class Scheduler(threading.Thread):
 
     def run(self) -> None:
         from django.db import close_old_connections
+        from django.utils import timezone
 
+        from newsstand.configuration import configuration
+        from newsstand.tasks.queues import task_queue
         from newsstand.usecases.scheduling import schedule_tick
 
+        config = configuration().scheduling
+        queue = task_queue()
         while not self.stopping.is_set():
             close_old_connections()
             try:
-                enqueued = schedule_tick()
+                enqueued = schedule_tick(queue, now=timezone.now(), config=config)
                 if enqueued:
                     log.info("scheduler: enqueued %d refresh task(s)", enqueued)
             except Exception:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from newsstand.compute.text_model import default_cache_dir
+
 SETTINGS_TABLE: dict[str, tuple[str, str]] = {
     "NEWSSTAND_DATA_DIR": ("./newsstand-data", "Folder for the SQLite database and other state."),
     "DATABASE_URL": (
@@ -81,6 +83,8 @@ DATA_DIR = _data_dir()
 SECRET_KEY = _secret_key(DATA_DIR)
 DEBUG = env_bool("NEWSSTAND_DEBUG")
 ALLOWED_HOSTS = [h.strip() for h in env("NEWSSTAND_ALLOWED_HOSTS").split(",") if h.strip()]
+# The text encoder's quantised model, kept between processes (the XDG cache convention).
+TEXT_MODEL_CACHE = default_cache_dir(os.environ)
 
 INSTALLED_APPS = [
     # The admin without start-up discovery: urls.py discovers the admin modules, so only

@@ -197,16 +197,15 @@ def test_a_folder_of_saved_pages_becomes_a_publisher(tmp_path: Path):
 
 
 @pytest.mark.django_db
-def test_newsstand_extracts_the_demo_articles_through_the_normal_path(server):
+def test_newsstand_extracts_the_demo_articles_through_the_normal_path(server, enrichment):
     from newsstand.articles.models import Article, FullTextState
-    from newsstand.usecases.config import RefreshConfig
     from newsstand.usecases.fulltext import (
         FullTextConfig,
         RobotsCache,
         extract_pending,
         mark_for_full_text,
     )
-    from newsstand.usecases.refresh import refresh_feeds
+    from newsstand.usecases.refresh import RefreshConfig, refresh_feeds
     from newsstand.usecases.subscribe import add_feed
 
     policy = FetchPolicy(allow_networks=parse_networks(["127.0.0.1/32"]), timeout=10.0)
@@ -217,7 +216,7 @@ def test_newsstand_extracts_the_demo_articles_through_the_normal_path(server):
         mark_for_full_text(feed, list(feed.articles.values_list("id", flat=True)))
     assert Article.objects.filter(full_text_state=FullTextState.PENDING).count() == 8
     ft = FullTextConfig(policy=policy, batch=20, per_host=20)
-    report = extract_pending(config=ft, robots=RobotsCache())
+    report = extract_pending(config=ft, enrichment=enrichment, robots=RobotsCache())
     assert (report.extracted, report.failed, report.retrying) == (8, 0, 0)
     by_title = {a.title: a for a in Article.objects.all()}
     for source in load_article_sources():

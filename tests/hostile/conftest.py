@@ -19,7 +19,7 @@ from net.servers import SECRET, Origin, RawOrigin, Reply
 from newsstand.core.addresses import parse_networks
 from newsstand.core.schedule import ScheduleBounds
 from newsstand.net.fetch import FetchPolicy
-from newsstand.usecases.config import RefreshConfig
+from newsstand.usecases.refresh import RefreshConfig
 
 from .corpus import CANARY, GOOD_FEEDS, Vector, good_feed, trickle, vectors
 

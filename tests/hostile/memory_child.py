@@ -44,8 +44,7 @@ def main(limit: int) -> None:
     from newsstand.articles.models import Article
     from newsstand.core.addresses import parse_networks
     from newsstand.net.fetch import FetchPolicy
-    from newsstand.usecases.config import RefreshConfig
-    from newsstand.usecases.refresh import refresh_feeds
+    from newsstand.usecases.refresh import RefreshConfig, refresh_feeds
     from newsstand.usecases.subscribe import add_feed
 
     bomb, _ = gzip_bomb()

@@ -13,8 +13,7 @@ import pytest
 from net.servers import SECRET
 from newsstand.articles.models import Article
 from newsstand.sources.models import Feed, FeedState
-from newsstand.usecases.config import RefreshConfig
-from newsstand.usecases.refresh import refresh_feeds
+from newsstand.usecases.refresh import RefreshConfig, refresh_feeds
 from newsstand.usecases.subscribe import add_feed
 
 from .checks import article_problems, publisher_problems, stored_text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
@@ -15,7 +15,8 @@ from newsstand.core.stories import StoryParams, pack_vector
 from newsstand.sources.models import Section
 from newsstand.stories import store
 from newsstand.stories.models import Story, StoryArticle, StoryState
-from newsstand.usecases.scheduling import schedule_tick
+from newsstand.tasks.queues import task_queue
+from newsstand.usecases.scheduling import SchedulingConfig, schedule_tick
 from newsstand.usecases.stories import (
     assign_pending,
     assign_stories,
@@ -219,15 +220,19 @@ def test_pending_articles_are_assigned_by_the_background_task(three_stories, mak
     assert not has_pending(now)
 
 
-def test_the_scheduler_enqueues_one_assignment_task(three_stories) -> None:
+def tick(now: datetime) -> int:
+    return schedule_tick(task_queue(), now=now, config=SchedulingConfig())
+
+
+def test_the_scheduler_enqueues_one_assignment_task(three_stories, now) -> None:
     def queued() -> int:
         return DBTaskResult.objects.filter(
             status=TaskResultStatus.READY, task_path__endswith="assign_new_stories"
         ).count()
 
-    schedule_tick()
+    tick(now)
     assert queued() == 1
-    schedule_tick()
+    tick(now)
     assert queued() == 1
 
 
@@ -235,13 +240,13 @@ def test_the_scheduler_queues_the_regroup_pass_every_few_minutes(three_stories, 
     def queued() -> int:
         return DBTaskResult.objects.filter(task_path__endswith="regroup_stories").count()
 
-    schedule_tick(now=now)
+    tick(now)
     assert queued() == 0  # no open story yet
     assign_stories([a.pk for group in three_stories.values() for a in group], now=now)
-    schedule_tick(now=now)
-    schedule_tick(now=now + timedelta(minutes=5))
+    tick(now)
+    tick(now + timedelta(minutes=5))
     assert queued() == 1
-    schedule_tick(now=now + timedelta(minutes=11))
+    tick(now + timedelta(minutes=11))
     assert queued() == 2
 
 

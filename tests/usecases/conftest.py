@@ -7,7 +7,7 @@ import pytest
 from newsstand.core.addresses import parse_networks
 from newsstand.core.schedule import ScheduleBounds
 from newsstand.net.fetch import FetchPolicy
-from newsstand.usecases.config import RefreshConfig
+from newsstand.usecases.refresh import RefreshConfig
 
 from .publisher import Publisher
 

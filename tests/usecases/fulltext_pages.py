@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from html import escape
+from pathlib import Path
 
 from newsstand.articles.models import Article, ArticleFeed
 from newsstand.sources.models import Feed, Publisher
+from newsstand.usecases.enrich import EnrichConfig
+
+# Enrichment with the shipped section model only (no operator's model at this path).
+ENRICHMENT = EnrichConfig(section_model=Path("/nonexistent/newsstand-test/sections.zip"))
 
 PARAGRAPHS = [
     "The city council voted on Tuesday to rebuild the old harbour bridge, ending a debate "

@@ -18,6 +18,7 @@ from newsstand.usecases.fulltext import (
 )
 
 from .fulltext_pages import (
+    ENRICHMENT,
     PARAGRAPHS,
     TEASER,
     article_page,
@@ -125,7 +126,7 @@ def test_extract_pending_stores_the_full_text_and_what_the_feed_lacked(
 ):
     feed = make_feed(make_publisher(), publisher.url("/feed.xml"))
     article = pending(feed, serve_page(publisher, "/news/bridge"))
-    report = extract_pending(config=ft_config, now=NOW, robots=robots)
+    report = extract_pending(config=ft_config, enrichment=ENRICHMENT, now=NOW, robots=robots)
     assert (report.claimed, report.extracted, report.failed, report.retrying) == (1, 1, 0, 0)
     article.refresh_from_db()
     assert article.full_text_state == FullTextState.DONE
@@ -148,7 +149,7 @@ def test_what_the_feed_gave_is_kept(publisher, ft_config, robots):
     Article.objects.filter(pk=article.pk).update(
         authors=["Desk editor"], image="https://cdn.example/feed.jpg"
     )
-    extract_pending(config=ft_config, now=NOW, robots=robots)
+    extract_pending(config=ft_config, enrichment=ENRICHMENT, now=NOW, robots=robots)
     article.refresh_from_db()
     assert article.full_text_state == FullTextState.DONE
     assert article.published_at == given
@@ -159,7 +160,7 @@ def test_what_the_feed_gave_is_kept(publisher, ft_config, robots):
 def test_longer_feed_content_is_not_replaced_by_a_shorter_page(publisher, ft_config, robots):
     feed = make_feed(make_publisher(), publisher.url("/feed.xml"), full_text="always")
     article = pending(feed, serve_page(publisher, "/news/bridge"), content=LONG_CONTENT)
-    extract_pending(config=ft_config, now=NOW, robots=robots)
+    extract_pending(config=ft_config, enrichment=ENRICHMENT, now=NOW, robots=robots)
     article.refresh_from_db()
     assert article.full_text_state == FullTextState.DONE
     assert article.content == LONG_CONTENT
@@ -168,7 +169,9 @@ def test_longer_feed_content_is_not_replaced_by_a_shorter_page(publisher, ft_con
 def test_nothing_is_claimed_before_it_is_due(publisher, ft_config, robots):
     feed = make_feed(make_publisher(), publisher.url("/feed.xml"))
     pending(feed, serve_page(publisher, "/news/bridge"))
-    report = extract_pending(config=ft_config, now=NOW - timedelta(seconds=1), robots=robots)
+    report = extract_pending(
+        config=ft_config, enrichment=ENRICHMENT, now=NOW - timedelta(seconds=1), robots=robots
+    )
     assert report.claimed == 0
     assert publisher.hits["/news/bridge"] == 0
 
@@ -199,7 +202,7 @@ def test_a_failing_page_backs_off_then_fails_for_good_keeping_the_summary(
     moment = NOW
     waits = []
     for attempt in range(1, 5):
-        report = extract_pending(config=ft_config, now=moment, robots=robots)
+        report = extract_pending(config=ft_config, enrichment=ENRICHMENT, now=moment, robots=robots)
         assert report.claimed == 1
         article.refresh_from_db()
         assert article.full_text_attempts == attempt
@@ -208,7 +211,12 @@ def test_a_failing_page_backs_off_then_fails_for_good_keeping_the_summary(
         if attempt < 4:
             assert article.full_text_state == FullTextState.PENDING
             waits.append(article.full_text_next_at - moment)
-            assert extract_pending(config=ft_config, now=moment, robots=robots).claimed == 0
+            assert (
+                extract_pending(
+                    config=ft_config, enrichment=ENRICHMENT, now=moment, robots=robots
+                ).claimed
+                == 0
+            )
             moment = article.full_text_next_at
     assert waits == [timedelta(minutes=10), timedelta(minutes=40), timedelta(minutes=160)]
     assert article.full_text_state == FullTextState.FAILED
@@ -227,7 +235,7 @@ def test_a_page_robots_txt_disallows_is_never_requested(publisher, ft_config, ro
     feed = make_feed(make_publisher(), publisher.url("/feed.xml"))
     private = pending(feed, serve_page(publisher, "/private/bridge"))
     public = pending(feed, serve_page(publisher, "/news/bridge"))
-    report = extract_pending(config=ft_config, now=NOW, robots=robots)
+    report = extract_pending(config=ft_config, enrichment=ENRICHMENT, now=NOW, robots=robots)
     assert (report.extracted, report.failed) == (1, 1)
     assert report.errors == {"robots_disallowed": 1}
     private.refresh_from_db()
@@ -238,7 +246,9 @@ def test_a_page_robots_txt_disallows_is_never_requested(publisher, ft_config, ro
     assert publisher.hits["/private/bridge"] == 0
     # The rules are kept: a later batch does not fetch robots.txt again.
     pending(feed, serve_page(publisher, "/news/other"))
-    extract_pending(config=ft_config, now=NOW + timedelta(minutes=1), robots=robots)
+    extract_pending(
+        config=ft_config, enrichment=ENRICHMENT, now=NOW + timedelta(minutes=1), robots=robots
+    )
     assert publisher.hits["/robots.txt"] == 1 and publisher.hits["/news/other"] == 1
 
 
@@ -246,7 +256,7 @@ def test_an_unreadable_robots_txt_postpones_the_page(publisher, ft_config, robot
     publisher.routes["/robots.txt"] = Route(b"down", 503, "text/plain")
     feed = make_feed(make_publisher(), publisher.url("/feed.xml"))
     article = pending(feed, serve_page(publisher, "/news/bridge"))
-    report = extract_pending(config=ft_config, now=NOW, robots=robots)
+    report = extract_pending(config=ft_config, enrichment=ENRICHMENT, now=NOW, robots=robots)
     assert (report.retrying, report.errors) == (1, {"robots_unreachable": 1})
     article.refresh_from_db()
     assert article.full_text_state == FullTextState.PENDING
@@ -254,7 +264,9 @@ def test_an_unreadable_robots_txt_postpones_the_page(publisher, ft_config, robot
     assert publisher.hits["/news/bridge"] == 0
     # Ten minutes on, robots.txt is back (and no longer cached): the page is fetched.
     del publisher.routes["/robots.txt"]
-    extract_pending(config=ft_config, now=NOW + timedelta(minutes=10), robots=robots)
+    extract_pending(
+        config=ft_config, enrichment=ENRICHMENT, now=NOW + timedelta(minutes=10), robots=robots
+    )
     article.refresh_from_db()
     assert article.full_text_state == FullTextState.DONE
     assert publisher.hits["/robots.txt"] == 2
@@ -270,7 +282,9 @@ def test_at_most_per_host_pages_of_one_host_per_batch(publisher, second_publishe
         pending(other_feed, serve_page(second_publisher, f"/news/{n}"))
     batches = []
     for minute in range(4):
-        report = extract_pending(config=polite, now=NOW + timedelta(minutes=minute), robots=robots)
+        report = extract_pending(
+            config=polite, enrichment=ENRICHMENT, now=NOW + timedelta(minutes=minute), robots=robots
+        )
         batches.append((report.claimed, report.extracted))
     assert batches == [(7, 7), (5, 5), (2, 2), (0, 0)]
     assert sum(publisher.hits[f"/news/{n}"] for n in range(12)) == 12

@@ -13,7 +13,14 @@ import pytest
 from newsstand.articles.models import Article, FullTextState
 from newsstand.usecases.fulltext import FullTextConfig, RobotsCache, extract_pending
 
-from .fulltext_pages import TEASER, article_page, make_article, make_feed, make_publisher
+from .fulltext_pages import (
+    ENRICHMENT,
+    TEASER,
+    article_page,
+    make_article,
+    make_feed,
+    make_publisher,
+)
 from .publisher import Route
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +93,7 @@ def test_bad_pages_end_with_a_reason_and_the_good_page_is_extracted(
         policy=config.policy, batch=50, per_host=50, max_attempts=max_attempts
     )
 
-    report = extract_pending(config=ft_config, now=NOW, robots=RobotsCache())
+    report = extract_pending(config=ft_config, enrichment=ENRICHMENT, now=NOW, robots=RobotsCache())
 
     assert report.claimed == len(paths)
     assert report.extracted == 1
@@ -113,7 +120,7 @@ def test_an_article_url_that_is_not_http_ends_with_a_reason(publisher, config):
     good = make_article(feed, publisher.url("/good"))
     Article.objects.update(full_text_state=FullTextState.PENDING, full_text_next_at=NOW)
     ft_config = FullTextConfig(policy=config.policy, max_attempts=1)
-    report = extract_pending(config=ft_config, now=NOW, robots=RobotsCache())
+    report = extract_pending(config=ft_config, enrichment=ENRICHMENT, now=NOW, robots=RobotsCache())
     assert (report.extracted, report.failed) == (1, 1)
     odd.refresh_from_db()
     good.refresh_from_db()

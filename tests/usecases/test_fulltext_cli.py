@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import replace
 
-from django.conf import settings
-from django.test import override_settings
-
+from newsstand.core.addresses import parse_networks
+from newsstand.net.fetch import FetchPolicy
 from newsstand.usecases.extract_cli import extract_command
+from newsstand.usecases.fulltext import FullTextConfig
 
-from .fulltext_pages import PARAGRAPHS, article_page
+from .fulltext_pages import ENRICHMENT, PARAGRAPHS, article_page
 from .publisher import Route
 
 KEYS = {"title", "authors", "published", "language", "section", "text", "html"}
+LOOPBACK = ("127.0.0.1/32",)
 
 
-def run(source: str, base_url: str | None = None) -> tuple[int, dict[str, object] | None]:
+def run(
+    source: str, base_url: str | None = None, *, allow: tuple[str, ...] = ()
+) -> tuple[int, dict[str, object] | None]:
+    """The command with the operator's policy allowing the networks ``allow``."""
     out = io.StringIO()
-    code = extract_command(source, base_url, out)
+    config = FullTextConfig(policy=FetchPolicy(allow_networks=parse_networks(allow)))
+    code = extract_command(source, base_url, out, config=config, enrichment=ENRICHMENT)
     return code, json.loads(out.getvalue()) if out.getvalue() else None
 
 
@@ -56,9 +60,7 @@ def test_a_url_goes_through_the_guarded_fetcher(publisher, capsys):
     assert run(url) == (1, None)
     assert "blocked_address" in capsys.readouterr().err
     assert publisher.hits["/news/bridge"] == 0
-    allowed = replace(settings.NEWSSTAND, allow_networks=("127.0.0.1/32",))
-    with override_settings(NEWSSTAND=allowed):
-        code, article = run(url)
+    code, article = run(url, allow=LOOPBACK)
     assert code == 0 and article is not None
     assert PARAGRAPHS[5] in str(article["text"])
     assert publisher.hits["/news/bridge"] == 1
@@ -67,7 +69,5 @@ def test_a_url_goes_through_the_guarded_fetcher(publisher, capsys):
 def test_a_url_that_is_not_html_exits_1(publisher, capsys):
     path = "/report.pdf"
     publisher.routes[path] = Route(b"%PDF-1.7", content_type="application/pdf")
-    allowed = replace(settings.NEWSSTAND, allow_networks=("127.0.0.1/32",))
-    with override_settings(NEWSSTAND=allowed):
-        assert run(publisher.url(path)) == (1, None)
+    assert run(publisher.url(path), allow=LOOPBACK) == (1, None)
     assert "not_html" in capsys.readouterr().err

@@ -32,7 +32,7 @@ SUMMIT = [
 ]
 
 
-def test_extracted_articles_get_their_entities(publisher, config):
+def test_extracted_articles_get_their_entities(publisher, config, enrichment):
     publisher.routes["/news/summit"] = Route(
         article_page("Merkel and Macron meet in Paris", SUMMIT), content_type="text/html"
     )
@@ -44,7 +44,10 @@ def test_extracted_articles_get_their_entities(publisher, config):
         full_text_state=FullTextState.PENDING, full_text_next_at=NOW, language="en"
     )
     report = extract_pending(
-        config=FullTextConfig(policy=config.policy), now=NOW, robots=RobotsCache()
+        config=FullTextConfig(policy=config.policy),
+        enrichment=enrichment,
+        now=NOW,
+        robots=RobotsCache(),
     )
     assert report.extracted == 1
     article.refresh_from_db()
@@ -58,20 +61,20 @@ def test_extracted_articles_get_their_entities(publisher, config):
     assert ("place", "Paris") in named
     assert named[("person", "Angela Merkel")] >= 3
     # Enriching again does not count the mentions twice.
-    enrich_articles([article.pk])
+    enrich_articles([article.pk], config=enrichment)
     again = ArticleEntity.objects.get(article=article, entity__name="Angela Merkel")
     assert again.mentions == named[("person", "Angela Merkel")]
 
 
-def test_enrich_pending_takes_the_articles_never_enriched(publisher):
+def test_enrich_pending_takes_the_articles_never_enriched(publisher, enrichment):
     feed = make_feed(make_publisher(), publisher.url("/feed.xml"))
     done = make_article(feed, publisher.url("/done"), title="Already enriched")
     Article.objects.filter(pk=done.pk).update(enriched_at=NOW)
     fresh = [make_article(feed, publisher.url(f"/{n}"), title=f"New {n}") for n in range(3)]
-    report = enrich_pending(limit=2, now=NOW)
+    report = enrich_pending(limit=2, config=enrichment, now=NOW)
     assert report.articles == 2
-    assert enrich_pending(now=NOW).articles == 1
-    assert enrich_pending(now=NOW).articles == 0
+    assert enrich_pending(config=enrichment, now=NOW).articles == 1
+    assert enrich_pending(config=enrichment, now=NOW).articles == 0
     assert set(Article.objects.values_list("enriched_at", flat=True)) == {NOW}
     assert len(fresh) == 3
 
@@ -122,10 +125,9 @@ def _sectioned(feed, section, sentences, count):
         Article.objects.filter(pk=article.pk).update(section=section, summary=f"<p>{text}</p>")
 
 
-def test_the_operator_model_is_trained_saved_and_preferred(publisher, tmp_path, settings):
-    from newsstand.usecases.enrich import operator_model_path, train_operator_model
+def test_the_operator_model_is_trained_saved_and_preferred(publisher, enrichment):
+    from newsstand.usecases.enrich import train_operator_model
 
-    settings.DATA_DIR = tmp_path
     owner = make_publisher()
     sport, business = Section.objects.get(slug="sport"), Section.objects.get(slug="business")
     feeds = {}
@@ -135,12 +137,12 @@ def test_the_operator_model_is_trained_saved_and_preferred(publisher, tmp_path, 
         feed.save()
         feeds[section.slug] = feed
     _sectioned(feeds["sport"], sport, SPORT, 20)
-    too_few = train_operator_model()
+    too_few = train_operator_model(config=enrichment)
     assert too_few.saved == "" and "20 examples" in too_few.reason
     _sectioned(feeds["business"], business, BUSINESS, 20)
-    report = train_operator_model(min_examples=40)
+    report = train_operator_model(config=enrichment, min_examples=40)
     assert report.sections == {"sport": 20, "business": 20}
-    assert report.saved == str(operator_model_path()) and operator_model_path().exists()
+    assert report.saved == str(enrichment.section_model) and enrichment.section_model.exists()
     plain = make_feed(owner, publisher.url("/all.xml"))
     match = make_article(
         plain,
@@ -154,12 +156,12 @@ def test_the_operator_model_is_trained_saved_and_preferred(publisher, tmp_path, 
         title="Bank profits rise",
         summary="<p>Shares rose after the bank reported higher profits and revenue.</p>",
     )
-    enrich_articles([match.pk, results.pk])
+    enrich_articles([match.pk, results.pk], config=enrichment)
     assert Article.objects.get(pk=match.pk).section == sport
     assert Article.objects.get(pk=results.pk).section == business
 
 
-def test_language_is_detected_with_the_feed_language_as_a_hint(publisher):
+def test_language_is_detected_with_the_feed_language_as_a_hint(publisher, enrichment):
     feed = make_feed(make_publisher(), publisher.url("/feed.xml"))
     german = make_article(
         feed,
@@ -168,5 +170,5 @@ def test_language_is_detected_with_the_feed_language_as_a_hint(publisher):
         summary="<p>Der Stadtrat hat am Dienstag beschlossen, die alte Hafenbrücke neu zu bauen. "
         "Die Arbeiten sollen im Frühjahr beginnen und drei Jahre dauern.</p>",
     )
-    enrich_articles([german.pk])
+    enrich_articles([german.pk], config=enrichment)
     assert Article.objects.get(pk=german.pk).language == "de"

@@ -261,7 +261,7 @@ def test_worker_processes_parse_a_large_batch_like_the_inline_path(publisher, co
     same, broken feeds included."""
     from dataclasses import replace
 
-    from newsstand.usecases import parallel
+    from newsstand.compute import pool as parallel
 
     for n in range(20):
         items = [
@@ -287,7 +287,7 @@ def test_worker_processes_parse_a_large_batch_like_the_inline_path(publisher, co
 def test_parsing_workers_run_below_the_writers_priority():
     """The writer is what a refresh waits on (and, embedded, the web server shares the
     machine): the parsing workers yield the CPU to them."""
-    from newsstand.usecases import parallel
+    from newsstand.compute import pool as parallel
 
     own = os.nice(0)
     in_worker = parallel._shared_pool(2).submit(os.nice, 0).result(timeout=60)

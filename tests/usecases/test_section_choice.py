@@ -23,28 +23,32 @@ ENTERTAINMENT = [
 
 
 @pytest.fixture
-def operator_model(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
+def operator_model(enrichment):
     examples = [(t, t, "business") for t in BUSINESS * 10]
     examples += [(t, t, "entertainment") for t in ENTERTAINMENT * 10]
     model = SectionClassifier.train(examples)
-    path = enrich.operator_model_path()
+    path = enrichment.section_model
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(model.to_bytes())
     return model
 
 
-def test_the_operators_model_is_used_for_its_own_sections(operator_model):
-    assert enrich.section_classifier().sections == operator_model.sections
-    slug, _ = enrich.classify_section("Shares fall as the bank reports lower profit", "")
+def test_the_operators_model_is_used_for_its_own_sections(operator_model, enrichment):
+    assert enrich.section_classifier(enrichment).sections == operator_model.sections
+    slug, _ = enrich.classify_section(
+        "Shares fall as the bank reports lower profit", "", config=enrichment
+    )
     assert slug == "business"
 
 
-def test_a_section_the_operator_model_lacks_comes_from_the_shipped_model(operator_model):
+def test_a_section_the_operator_model_lacks_comes_from_the_shipped_model(
+    operator_model, enrichment
+):
     assert "sport" not in operator_model.sections
     slug, _ = enrich.classify_section(
         "Striker scores twice as United beat Chelsea in the Premier League",
         "The goalkeeper saved a penalty and the manager praised the team's defence "
         "after the football match at the stadium.",
+        config=enrichment,
     )
     assert slug == "sport"

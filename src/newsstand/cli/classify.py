@@ -10,6 +10,7 @@ from newsstand.cli.database import ensure_database
 
 
 def handle(args: argparse.Namespace) -> int:
+    from newsstand.configuration import configuration
     from newsstand.sources.models import Section
     from newsstand.usecases.classify_cli import classify_lines
     from newsstand.usecases.enrich import section_classifier
@@ -17,7 +18,10 @@ def handle(args: argparse.Namespace) -> int:
     ensure_database()
     slugs = set(Section.objects.values_list("slug", flat=True))
     return classify_lines(
-        sys.stdin, sys.stdout, classifier=section_classifier(), sections=slugs or None
+        sys.stdin,
+        sys.stdout,
+        classifier=section_classifier(configuration().enrichment),
+        sections=slugs or None,
     )
 
 

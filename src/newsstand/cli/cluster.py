@@ -17,10 +17,17 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    import os
+
+    from newsstand.compute.text_model import default_cache_dir
     from newsstand.usecases.cluster_cli import cluster_command
 
     return cluster_command(
-        args.join_threshold, args.merge_threshold, not args.no_entities, not args.no_regroup
+        args.join_threshold,
+        args.merge_threshold,
+        not args.no_entities,
+        not args.no_regroup,
+        cache_dir=default_cache_dir(os.environ),  # as the settings would say; no Django here
     )
 
 

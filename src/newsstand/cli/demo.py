@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from newsstand.cli.command import Command
 from newsstand.cli.database import migrate
@@ -16,19 +17,25 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def prepare(args: argparse.Namespace) -> None:
-    from newsstand.demo.launch import prepare_demo_environment
+    """The demo's settings, before Django reads them: its defaults where the operator set
+    none, and its one allowed network. Through the environment, because the web server
+    runs in a new interpreter (``processes.serve_web``) that reads the settings again."""
+    from newsstand.demo.launch import DEMO_DEFAULTS, DEMO_NETWORKS
 
-    prepare_demo_environment(args)
+    for name, value in DEMO_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    os.environ.update(DEMO_NETWORKS)
 
 
 def handle(args: argparse.Namespace) -> int:
     from django.conf import settings
 
+    from newsstand.configuration import configuration
     from newsstand.demo.launch import start_demo
     from newsstand.processes import serve_web, start_background
 
     migrate()
-    start_demo(speed=args.speed, pages=args.pages)
+    start_demo(policy=configuration().policy, speed=args.speed, pages=args.pages)
     start_background(settings.NEWSSTAND.worker_threads, settings.NEWSSTAND.scheduler_tick)
     serve_web(*bind_address(args))
     return 0

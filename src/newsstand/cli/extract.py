@@ -14,9 +14,13 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from newsstand.configuration import configuration
     from newsstand.usecases.extract_cli import extract_command
 
-    return extract_command(args.source, args.url, sys.stdout)
+    config = configuration()
+    return extract_command(
+        args.source, args.url, sys.stdout, config=config.full_text, enrichment=config.enrichment
+    )
 
 
 COMMAND = Command(

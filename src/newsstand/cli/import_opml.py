@@ -17,6 +17,7 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from newsstand.configuration import configuration
     from newsstand.core.errors import NewsstandError
     from newsstand.usecases import subscribe
 
@@ -25,7 +26,7 @@ def handle(args: argparse.Namespace) -> int:
         if args.default:
             report = subscribe.import_opml(subscribe.default_opml())
         elif args.source.startswith(("http://", "https://")):
-            report = subscribe.import_opml_url(args.source)
+            report = subscribe.import_opml_url(args.source, policy=configuration().policy)
         else:
             report = subscribe.import_opml(Path(args.source).read_bytes())
     except (NewsstandError, OSError) as error:

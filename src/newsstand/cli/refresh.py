@@ -14,10 +14,12 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from newsstand.configuration import configuration
     from newsstand.usecases.refresh import refresh_all, refresh_feeds
 
     ensure_database()
-    report = refresh_feeds(args.feed) if args.feed else refresh_all()
+    config = configuration().refresh
+    report = refresh_feeds(args.feed, config=config) if args.feed else refresh_all(config=config)
     print(json.dumps(report.summary()))
     return 0
 

@@ -6,14 +6,14 @@ allowed that one address and nothing else private: the demo exercises the real S
 
 from __future__ import annotations
 
-import argparse
-import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from newsstand.demo.publisher_server import DemoServerHandle
+    from newsstand.net.fetch import FetchPolicy
 
 DEMO_HOST = "127.64.0.1"
+# The demo's settings where the operator set none (``newsstand demo`` applies them).
 DEMO_DEFAULTS = {
     "NEWSSTAND_DATA_DIR": "./newsstand-demo-data",
     "NEWSSTAND_MIN_INTERVAL": "60",
@@ -22,17 +22,13 @@ DEMO_DEFAULTS = {
     "NEWSSTAND_FETCH_TIMEOUT": "10",
     "NEWSSTAND_FULLTEXT_PER_HOST": "50",  # every demo article page is on the one demo host
 }
+# ... and the one it always sets: the fetcher may reach the publisher server, nothing else.
+DEMO_NETWORKS = {"NEWSSTAND_ALLOW_NETWORKS": f"{DEMO_HOST}/32"}
 
 
-def prepare_demo_environment(args: argparse.Namespace) -> None:
-    """Settings for the demo, before Django reads them (the operator's own values win)."""
-    for name, value in DEMO_DEFAULTS.items():
-        os.environ.setdefault(name, value)
-    os.environ["NEWSSTAND_ALLOW_NETWORKS"] = f"{DEMO_HOST}/32"
-
-
-def start_demo(*, speed: float | None = None, pages: str | None = None) -> str:
-    """Start the publisher server in a thread and subscribe to its feeds; returns its URL.
+def start_demo(*, policy: FetchPolicy, speed: float | None = None, pages: str | None = None) -> str:
+    """Start the publisher server in a thread and subscribe to its feeds (fetching its
+    OPML under ``policy``); returns its URL.
 
     ``pages``: a folder of saved article pages served as one more publisher (development).
     """
@@ -43,7 +39,7 @@ def start_demo(*, speed: float | None = None, pages: str | None = None) -> str:
     if pages:
         options["pages_dir"] = pages
     server = run_publisher_server_in_thread(host=DEMO_HOST, port=0, **options)
-    report = import_opml_url(server.opml_url)
+    report = import_opml_url(server.opml_url, policy=policy)
     _headlines_only(server)
     print(
         f"Demo publishers at {server.url} — subscribed to {report.added} new feeds "

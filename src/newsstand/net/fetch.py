@@ -35,7 +35,7 @@ from newsstand.net.errors import translated_errors
 from newsstand.net.guard import GuardedResolver, Resolve, checked_url
 from newsstand.net.slots import HostSlots
 
-USER_AGENT = f"Newsstand/{__version__} (+https://github.com/newsstand; feed fetcher)"
+USER_AGENT = f"Newsstand/{__version__} (self-hosted news reader; +https://github.com/newsstand-news/newsstand)"
 DEFAULT_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, "
     "application/json;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5"

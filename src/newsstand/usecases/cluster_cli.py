@@ -22,8 +22,10 @@ import os
 import sys
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TextIO, cast
 
+from newsstand.compute.text_model import text_encoder
 from newsstand.core.entities import extract_entities
 from newsstand.core.stories import (
     ArticleSignal,
@@ -32,7 +34,6 @@ from newsstand.core.stories import (
     StoryParams,
 )
 from newsstand.core.stories.regroup import regroup
-from newsstand.usecases.encoding import text_encoder
 from newsstand.usecases.jsonlines import BadLine, numbered_batches, read_article
 
 BATCH = 2048  # lines encoded together (sorted by length within, for short padding)
@@ -56,12 +57,13 @@ def cluster_lines(
     params: StoryParams | None = None,
     entities: bool = True,
     regroup_stories: bool = True,
+    cache_dir: Path | None = None,
 ) -> int:
-    """Cluster every line of ``stdin`` onto ``stdout``; 0 when all lines were good, else 1."""
+    """Cluster every line of ``stdin`` onto ``stdout``; 0 when all lines were good, else 1.
+    ``cache_dir``: where the text encoder's quantised model is kept between processes."""
     errors = stderr if stderr is not None else sys.stderr
-    clusterer = StoryClusterer(
-        params, encoder=text_encoder(threads=_encoder_threads()), keep_members=True
-    )
+    encoder = text_encoder(cache_dir, threads=_encoder_threads())
+    clusterer = StoryClusterer(params, encoder=encoder, keep_members=True)
     order: list[Key] = []
     texts: dict[Key, str] = {}
     story_of: dict[Key, Key] = {}
@@ -151,6 +153,8 @@ def cluster_command(
     merge_threshold: float | None = None,
     entities: bool = True,
     regroup_stories: bool = True,
+    *,
+    cache_dir: Path | None = None,
 ) -> int:
     """The command line's entry: standard input to standard output, default parameters
     unless thresholds are given."""
@@ -160,5 +164,10 @@ def cluster_command(
     if merge_threshold is not None:
         params = replace(params, merge_threshold=merge_threshold)
     return cluster_lines(
-        sys.stdin, sys.stdout, params=params, entities=entities, regroup_stories=regroup_stories
+        sys.stdin,
+        sys.stdout,
+        params=params,
+        entities=entities,
+        regroup_stories=regroup_stories,
+        cache_dir=cache_dir,
     )

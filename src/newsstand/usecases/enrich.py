@@ -7,9 +7,10 @@ else the feed's summary):
 - language: ``core.language.detect_language``, with the language the page or feed
   declared (else the publisher's) as a hint;
 - section, only when the feed declared none: the section classifier, among the sections
-  the operator has. The operator's own model (``<data dir>/models/sections.zip``, trained by ``train_operator_model`` on the
-  articles whose section their feeds declare) is preferred; else the model shipped in the
-  package. Loaded once per process, again when the operator's file changes;
+  the operator has. The operator's own model (``EnrichConfig.section_model``, by default
+  ``<data dir>/models/sections.zip``, trained by ``train_operator_model`` on the articles
+  whose section their feeds declare) is preferred; else the model shipped in the package.
+  Loaded once per process, again when the operator's file changes;
 - entities: ``core.entities.extract_entities``, stored by ``articles.entities``.
 
 One article's failure is logged and counted; the others go on.
@@ -26,7 +27,6 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -50,6 +50,14 @@ MIN_TRAINING_SECTIONS = 2
 MAX_TRAINING_EXAMPLES = 50_000
 
 
+@dataclass(frozen=True)
+class EnrichConfig:
+    """Where the operator's section model is (``newsstand.configuration`` builds it from
+    the data folder); the file may not exist yet."""
+
+    section_model: Path
+
+
 @dataclass
 class EnrichReport:
     articles: int = 0
@@ -58,10 +66,6 @@ class EnrichReport:
 
 
 # --- the classifier -----------------------------------------------------------------
-
-
-def operator_model_path() -> Path:
-    return Path(settings.DATA_DIR) / MODEL_FILE
 
 
 class _ClassifierCache:
@@ -73,8 +77,7 @@ class _ClassifierCache:
         self._key: object = None
         self._classifier: SectionClassifier | None = None
 
-    def get(self) -> SectionClassifier:
-        path = operator_model_path()
+    def get(self, path: Path) -> SectionClassifier:
         try:
             stat = path.stat()
             key: object = (str(path), stat.st_mtime_ns, stat.st_size)
@@ -99,13 +102,13 @@ def _load(path: Path, key: object) -> SectionClassifier:
 _CLASSIFIER = _ClassifierCache()
 
 
-def section_classifier() -> SectionClassifier:
+def section_classifier(config: EnrichConfig) -> SectionClassifier:
     """The classifier enrichment uses (see the module doc)."""
-    return _CLASSIFIER.get()
+    return _CLASSIFIER.get(config.section_model)
 
 
 def classify_section(
-    title: str, text: str, *, sections: Collection[str] | None = None
+    title: str, text: str, *, config: EnrichConfig, sections: Collection[str] | None = None
 ) -> tuple[str, float] | None:
     """The section slug (among ``sections`` when given) and its probability that the
     classifier gives an article; ``None`` when it knows none of ``sections``.
@@ -113,7 +116,7 @@ def classify_section(
     The operator's model knows only the sections their feeds declare; for an article of
     another section, the shipped model's answer wins when it is the more confident.
     """
-    classifier = section_classifier()
+    classifier = section_classifier(config)
     slug, probability = classifier.predict(title, text, sections=sections)
     default = _default_classifier()
     if classifier is not default:
@@ -153,7 +156,11 @@ class _Enriched:
 
 
 def enrich_articles(
-    ids: Iterable[int], *, reclassify: bool = False, now: datetime | None = None
+    ids: Iterable[int],
+    *,
+    config: EnrichConfig,
+    reclassify: bool = False,
+    now: datetime | None = None,
 ) -> EnrichReport:
     """Set language, section (when unknown) and entities of the given articles, and their
     ``enriched_at`` (also when an article's enrichment failed: the log has the reason, and
@@ -185,7 +192,7 @@ def enrich_articles(
             unknown = article.section_id is None or (
                 reclassify and not _declared(article, slugs.get(article.section_id, ""), slugs)
             )
-            found.append(_enrich(article, sections, classify=unknown, now=now))
+            found.append(_enrich(article, sections, classify=unknown, now=now, config=config))
         except Exception:
             # One article's failure (a bug, bad data) must not stop the others.
             log.exception("article %s: enrichment failed", article.pk)
@@ -201,7 +208,9 @@ def enrich_articles(
     return report
 
 
-def enrich_pending(limit: int = 500, *, now: datetime | None = None) -> EnrichReport:
+def enrich_pending(
+    limit: int = 500, *, config: EnrichConfig, now: datetime | None = None
+) -> EnrichReport:
     """Enrich up to ``limit`` articles never enriched (``enriched_at`` unset), oldest first.
 
     The background step after a refresh. Articles waiting for full text are enriched from
@@ -214,11 +223,16 @@ def enrich_pending(limit: int = 500, *, now: datetime | None = None) -> EnrichRe
         .order_by("id")
         .values_list("id", flat=True)[:limit]
     )
-    return enrich_articles(ids, now=now)
+    return enrich_articles(ids, config=config, now=now)
 
 
 def _enrich(
-    article: Article, sections: dict[str, int], *, classify: bool, now: datetime
+    article: Article,
+    sections: dict[str, int],
+    *,
+    classify: bool,
+    now: datetime,
+    config: EnrichConfig,
 ) -> _Enriched:
     """Work out one article's enrichment (its section too when ``classify``)."""
     text = article_text(article)
@@ -229,7 +243,7 @@ def _enrich(
         changes["language"] = language[:16]
     classified = False
     if classify and sections:
-        best = classify_section(article.title, text, sections=sections.keys())
+        best = classify_section(article.title, text, config=config, sections=sections.keys())
         if best is not None and best[0] in sections:
             if sections[best[0]] != article.section_id:
                 changes["section_id"] = sections[best[0]]
@@ -284,10 +298,13 @@ def _declared(article: Article, slug: str, slugs: dict[int, str]) -> bool:
 
 
 def train_operator_model(
-    *, min_examples: int = MIN_TRAINING_EXAMPLES, limit: int = MAX_TRAINING_EXAMPLES
+    *,
+    config: EnrichConfig,
+    min_examples: int = MIN_TRAINING_EXAMPLES,
+    limit: int = MAX_TRAINING_EXAMPLES,
 ) -> TrainingReport:
     """Train the section classifier on the operator's own declared sections and save it
-    under the data directory, where enrichment prefers it to the shipped model.
+    at ``config.section_model``, where enrichment prefers it to the shipped model.
 
     Trains nothing (and says why) with fewer than ``min_examples`` examples or fewer than
     two sections. Raises ``OSError`` when the model file cannot be written.
@@ -304,7 +321,7 @@ def train_operator_model(
         return TrainingReport(len(examples), counts, "", reason)
     about = {"trained_on": f"{len(examples)} articles of this Newsstand, sections from feeds"}
     model = SectionClassifier.train(examples, about=about)
-    path = operator_model_path()
+    path = config.section_model
     _write_atomically(path, model.to_bytes())
     return TrainingReport(len(examples), counts, str(path))
 

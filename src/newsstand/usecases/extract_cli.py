@@ -21,7 +21,7 @@ from django.utils import timezone
 from newsstand.core.errors import FetchError, NewsstandError
 from newsstand.core.extract import ExtractedArticle, extract_article
 from newsstand.net.fetch import FetchRequest, FetchResult, fetch_many_sync
-from newsstand.usecases.enrich import classify_section, language_of
+from newsstand.usecases.enrich import EnrichConfig, classify_section, language_of
 from newsstand.usecases.fulltext import HTML_ACCEPT, FullTextConfig, page_of
 
 
@@ -29,9 +29,8 @@ def _is_url(source: str) -> bool:
     return urlsplit(source).scheme.lower() in ("http", "https")
 
 
-def fetch_page(url: str, config: FullTextConfig | None = None) -> FetchResult:
+def fetch_page(url: str, config: FullTextConfig) -> FetchResult:
     """GET ``url`` as the pipeline does. Raises a ``FetchError`` subclass."""
-    config = config or FullTextConfig.from_settings()
     outcome = fetch_many_sync(config.page_policy, [FetchRequest(url, accept=HTML_ACCEPT)])[0]
     if isinstance(outcome, FetchError):
         raise outcome
@@ -39,7 +38,7 @@ def fetch_page(url: str, config: FullTextConfig | None = None) -> FetchResult:
 
 
 def extract_source(
-    source: str, base_url: str | None, *, now: datetime | None = None
+    source: str, base_url: str | None, *, config: FullTextConfig, now: datetime | None = None
 ) -> ExtractedArticle:
     """Extract the article of a file or an http(s) URL.
 
@@ -48,15 +47,15 @@ def extract_source(
     """
     now = now or timezone.now()
     if _is_url(source):
-        result = fetch_page(source)
+        result = fetch_page(source, config)
         page: bytes | str = page_of(result.body, result.content_type)
         return extract_article(page, url=base_url or result.final_url, now=now)
     return extract_article(Path(source).read_bytes(), url=base_url or "", now=now)
 
 
-def article_json(article: ExtractedArticle) -> dict[str, Any]:
+def article_json(article: ExtractedArticle, enrichment: EnrichConfig) -> dict[str, Any]:
     """What `newsstand extract` prints for an article."""
-    found = classify_section(article.title, article.text)
+    found = classify_section(article.title, article.text, config=enrichment)
     return {
         "title": article.title,
         "authors": list(article.authors),
@@ -72,7 +71,14 @@ def article_json(article: ExtractedArticle) -> dict[str, Any]:
     }
 
 
-def extract_command(source: str, base_url: str | None, stdout: TextIO) -> int:
+def extract_command(
+    source: str,
+    base_url: str | None,
+    stdout: TextIO,
+    *,
+    config: FullTextConfig,
+    enrichment: EnrichConfig,
+) -> int:
     """Print the article of ``source`` (a file or an http(s) URL) as JSON on ``stdout``.
 
     ``base_url`` resolves the page's relative links (a URL's default is its final address;
@@ -80,13 +86,13 @@ def extract_command(source: str, base_url: str | None, stdout: TextIO) -> int:
     on standard error when the page cannot be read, fetched or extracted.
     """
     try:
-        article = extract_source(source, base_url)
+        article = extract_source(source, base_url, config=config)
     except NewsstandError as error:
         print(f"newsstand extract: {error.code}: {error.message}", file=sys.stderr)
         return 1
     except OSError as error:
         print(f"newsstand extract: cannot read {source}: {error.strerror}", file=sys.stderr)
         return 1
-    json.dump(article_json(article), stdout, ensure_ascii=False, indent=2)
+    json.dump(article_json(article, enrichment), stdout, ensure_ascii=False, indent=2)
     stdout.write("\n")
     return 0

@@ -29,7 +29,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -59,8 +58,7 @@ from newsstand.core.robots import (
 from newsstand.core.sanitize import text_of_clean_html
 from newsstand.net.fetch import FetchPolicy, FetchRequest, FetchResult, fetch_many_sync
 from newsstand.sources.models import Feed, FullTextMode
-from newsstand.usecases.config import RefreshConfig
-from newsstand.usecases.enrich import enrich_articles
+from newsstand.usecases.enrich import EnrichConfig, enrich_articles
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +74,8 @@ _SNIFFED_MEDIA = frozenset(
 
 @dataclass(frozen=True)
 class FullTextConfig:
-    """Limits of the full-text step (``from_settings`` builds it from the operator's)."""
+    """Limits of the full-text step (``newsstand.configuration`` builds it from the
+    operator's settings)."""
 
     policy: FetchPolicy = field(default_factory=FetchPolicy)
     batch: int = 50  # articles claimed by one task
@@ -88,15 +87,6 @@ class FullTextConfig:
     robots_ttl: timedelta = timedelta(hours=1)
     robots_retry: timedelta = timedelta(minutes=10)
     page_max_bytes: int = PAGE_MAX_BYTES
-
-    @classmethod
-    def from_settings(cls) -> FullTextConfig:
-        tuning = settings.NEWSSTAND
-        return cls(
-            policy=RefreshConfig.from_settings().policy,
-            batch=tuning.fulltext_batch,
-            per_host=tuning.fulltext_per_host,
-        )
 
     @property
     def page_policy(self) -> FetchPolicy:
@@ -291,12 +281,12 @@ def extract_page(result: FetchResult, *, now: datetime | None = None) -> Extract
 def extract_pending(
     limit: int | None = None,
     *,
-    config: FullTextConfig | None = None,
+    config: FullTextConfig,
+    enrichment: EnrichConfig,
     now: datetime | None = None,
     robots: RobotsCache = ROBOTS,
 ) -> FullTextReport:
     """Claim up to ``limit`` due articles, fetch and extract their pages, store, enrich."""
-    config = config or FullTextConfig.from_settings()
     now = now or timezone.now()
     lease_until, articles = claim_articles(
         now=now, lease=config.lease, limit=limit or config.batch, per_host=config.per_host
@@ -321,7 +311,7 @@ def extract_pending(
         ):
             done.append(article.pk)
     if done:
-        enrich_articles(done, reclassify=True, now=now)
+        enrich_articles(done, config=enrichment, reclassify=True, now=now)
     return report
 
 

@@ -3,81 +3,97 @@
 Work is counted in the database (due feeds, due teaser articles, articles not yet
 enriched) and covered by batch tasks, minus those already queued, so a tick that finds
 the queue full enqueues nothing.
+
+The tick names its background jobs (``Job``) and asks a ``TaskQueue`` how many of each
+wait and whether one was enqueued lately: the task engine (django-tasks-db today, RQ as
+the alternative) is the composition root's choice (``newsstand.tasks.queues``), and this
+module knows none of its models.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
-
-from django.utils import timezone
-from django_tasks.base import Task, TaskResultStatus
-from django_tasks_db.models import DBTaskResult
+from enum import StrEnum
+from typing import Protocol
 
 from newsstand.articles.claims import pending_count as due_article_count
 from newsstand.articles.models import Article
 from newsstand.sources.claims import pending_count as due_feed_count
-from newsstand.usecases.config import RefreshConfig
-from newsstand.usecases.fulltext import FullTextConfig
 from newsstand.usecases.stories import close_quiet_stories, has_pending, has_stories_to_regroup
-from newsstand.usecases.tasks import (
-    ENRICH_BATCH,
-    assign_new_stories,
-    enrich_new_articles,
-    extract_pending_articles,
-    refresh_due_feeds,
-    regroup_stories,
-    train_section_model,
-)
-
-REGROUP_EVERY = timedelta(minutes=10)  # how often open stories are compared for joining
 
 
-def _queued(task: Task[Any, Any]) -> int:
-    return DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=_path(task)).count()
+class Job(StrEnum):
+    """The background jobs the scheduler keeps covered (each one task of the engine)."""
+
+    REFRESH = "refresh"  # fetch one batch of due feeds
+    EXTRACT = "extract"  # full text of one batch of teaser articles
+    ENRICH = "enrich"  # language, section, entities of one batch of articles
+    ASSIGN = "assign"  # stories of one batch of enriched articles
+    REGROUP = "regroup"  # join the open stories that tell one event
+    TRAIN = "train"  # the operator's section model
 
 
-def _path(task: Task[Any, Any]) -> str:
-    return f"{task.func.__module__}.{task.func.__qualname__}"
+class TaskQueue(Protocol):
+    """What the scheduler asks of a task engine; one implementation per engine."""
+
+    def waiting(self, job: Job) -> int:
+        """How many tasks of ``job`` are enqueued and not started."""
+
+    def enqueued_since(self, job: Job, since: datetime) -> bool:
+        """Whether a task of ``job`` was enqueued at ``since`` or later."""
+
+    def enqueue(self, job: Job) -> None:
+        """Enqueue one task of ``job``."""
 
 
-def _at_most_every(task: Task[Any, Any], period: timedelta, now: datetime) -> int:
-    """Enqueue ``task`` unless it was enqueued in the last ``period``."""
-    recent = DBTaskResult.objects.filter(task_path=_path(task), enqueued_at__gte=now - period)
-    if recent.exists():
-        return 0
-    task.enqueue()
-    return 1
+@dataclass(frozen=True)
+class SchedulingConfig:
+    """How much work one task of each job takes, and how often the periodic jobs run."""
+
+    refresh_batch: int = 200
+    extract_batch: int = 50
+    enrich_batch: int = 500
+    regroup_every: timedelta = timedelta(minutes=10)  # open stories compared for joining
+    train_every: timedelta = timedelta(days=1)
 
 
-def _top_up(task: Task[Any, Any], *, due: int, batch: int) -> int:
-    missing = max(0, math.ceil(due / batch) - _queued(task))
+def schedule_tick(queue: TaskQueue, *, now: datetime, config: SchedulingConfig) -> int:
+    """Enqueue the tasks the due work needs; returns how many were enqueued. Closes the
+    stories that went quiet on the way."""
+    close_quiet_stories(now)
+    return (
+        _top_up(queue, Job.REFRESH, due=due_feed_count(now), batch=config.refresh_batch)
+        + _top_up(queue, Job.EXTRACT, due=due_article_count(now), batch=config.extract_batch)
+        + _top_up(
+            queue,
+            Job.ENRICH,
+            due=Article.objects.filter(enriched_at__isnull=True).count(),
+            batch=config.enrich_batch,
+        )
+        # One assignment task at a time: assigners take turns on one lock anyway.
+        + _top_up(queue, Job.ASSIGN, due=int(has_pending(now)), batch=1)
+        + (
+            _at_most_every(queue, Job.REGROUP, config.regroup_every, now)
+            if has_stories_to_regroup()
+            else 0
+        )
+        + _at_most_every(queue, Job.TRAIN, config.train_every, now)
+    )
+
+
+def _top_up(queue: TaskQueue, job: Job, *, due: int, batch: int) -> int:
+    """Enqueue tasks of ``job`` until those waiting cover ``due`` items, ``batch`` a task."""
+    missing = max(0, math.ceil(due / batch) - queue.waiting(job))
     for _ in range(missing):
-        task.enqueue()
+        queue.enqueue(job)
     return missing
 
 
-def schedule_tick(*, now: datetime | None = None, config: RefreshConfig | None = None) -> int:
-    """Enqueue the tasks the due work needs; returns how many were enqueued. Closes the
-    stories that went quiet on the way."""
-    now = now or timezone.now()
-    config = config or RefreshConfig.from_settings()
-    close_quiet_stories(now)
-    return (
-        _top_up(refresh_due_feeds, due=due_feed_count(now), batch=config.batch)
-        + _top_up(
-            extract_pending_articles,
-            due=due_article_count(now),
-            batch=FullTextConfig.from_settings().batch,
-        )
-        + _top_up(
-            enrich_new_articles,
-            due=Article.objects.filter(enriched_at__isnull=True).count(),
-            batch=ENRICH_BATCH,
-        )
-        # One assignment task at a time: assigners take turns on one lock anyway.
-        + _top_up(assign_new_stories, due=int(has_pending(now)), batch=1)
-        + (_at_most_every(regroup_stories, REGROUP_EVERY, now) if has_stories_to_regroup() else 0)
-        + _at_most_every(train_section_model, timedelta(days=1), now)
-    )
+def _at_most_every(queue: TaskQueue, job: Job, period: timedelta, now: datetime) -> int:
+    """Enqueue ``job`` unless it was enqueued in the last ``period``."""
+    if queue.enqueued_since(job, now - period):
+        return 0
+    queue.enqueue(job)
+    return 1

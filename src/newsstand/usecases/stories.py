@@ -44,6 +44,7 @@ from newsstand.core.stories import (
     StoryClusterer,
     StoryParams,
     TextEncoder,
+    load_text_encoder,
     near_duplicate_signature,
     pack_vector,
     recluster,
@@ -51,7 +52,6 @@ from newsstand.core.stories import (
 )
 from newsstand.stories import store
 from newsstand.stories.models import Story, StoryState
-from newsstand.usecases.encoding import text_encoder
 
 ASSIGN_BATCH = 200  # articles one assignment task takes
 PENDING_HORIZON = timedelta(days=2)  # enriched longer ago than this: never assigned
@@ -117,7 +117,7 @@ def _prepare(ids: Sequence[int], encoder: TextEncoder | None) -> list[_Prepared]
         )
         for a in articles
     ]
-    vectors = (encoder or text_encoder()).encode([s.encoder_text() for s in signals])
+    vectors = (encoder or load_text_encoder()).encode([s.encoder_text() for s in signals])
     return [
         _Prepared(
             signal=dataclasses.replace(signal, vector=vector),
@@ -141,7 +141,8 @@ def assign_stories(
 ) -> AssignReport:
     """Put each of these articles into its story (see the module doc). Articles that
     already have one are left as they are. A database error is raised; the batch is then
-    retried whole (nothing of it was written)."""
+    retried whole (nothing of it was written). ``encoder``: the composition root's, with
+    its model cache (``compute.text_model``); by default one built in this process."""
     params = _params(params)
     now = now or timezone.now()
     ids = set(article_ids)

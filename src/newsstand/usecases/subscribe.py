@@ -15,9 +15,8 @@ from newsstand.core.countries import country_of_host
 from newsstand.core.errors import FetchError, InvalidURL
 from newsstand.core.opml import OpmlOutline, parse_opml, render_opml
 from newsstand.core.urls import safe_url
-from newsstand.net.fetch import FetchRequest, fetch_many_sync
+from newsstand.net.fetch import FetchPolicy, FetchRequest, fetch_many_sync
 from newsstand.sources.models import Feed, Publisher, Section
-from newsstand.usecases.config import RefreshConfig
 
 OPML_ACCEPT = "text/x-opml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 
@@ -137,16 +136,15 @@ def _outlines(feeds: Iterable[Feed]) -> Iterable[OpmlOutline]:
         )
 
 
-def import_opml_url(url: str, *, config: RefreshConfig | None = None) -> ImportReport:
-    """Fetch an OPML document through the guarded fetcher, then import it.
+def import_opml_url(url: str, *, policy: FetchPolicy) -> ImportReport:
+    """Fetch an OPML document through the guarded fetcher (under ``policy``), then import it.
 
     Raises the fetch's FetchError, or OPMLError.
     """
-    config = config or RefreshConfig.from_settings()
     clean = safe_url(url)
     if not clean:
         raise InvalidURL(f"not an http(s) URL: {url!r}")
-    (outcome,) = fetch_many_sync(config.policy, [FetchRequest(clean, accept=OPML_ACCEPT)])
+    (outcome,) = fetch_many_sync(policy, [FetchRequest(clean, accept=OPML_ACCEPT)])
     if isinstance(outcome, FetchError):
         raise outcome
     return import_opml(outcome.body)

@@ -17,7 +17,7 @@ def refresh_now(modeladmin: FeedAdmin, request: HttpRequest, queryset: QuerySet[
     The worker runs the same use case as for due feeds; feeds another worker holds when it
     runs are skipped.
     """
-    from newsstand.usecases.tasks import refresh_listed_feeds  # loaded on use only
+    from newsstand.tasks import refresh_listed_feeds  # loaded on use only
 
     feed_ids = list(queryset.values_list("id", flat=True))
     refresh_listed_feeds.enqueue(feed_ids)
