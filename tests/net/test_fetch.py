@@ -19,7 +19,7 @@ from newsstand.core.errors import (
     TooManyRedirects,
 )
 from newsstand.net import Fetcher, FetchPolicy, FetchRequest, FetchResult, fetch_many_sync
-from newsstand.net.fetch import FetchSession
+from newsstand.net.fetch import USER_AGENT, FetchSession
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
 
@@ -58,7 +58,8 @@ def test_request_headers_are_honest_and_minimal(policy: FetchPolicy, origin: Ori
     origin.route("/feed", Reply(body=FEED))
     fetch_one(policy, origin.url("/feed", host="public.test"))
     (seen,) = origin.requests
-    assert seen.headers["user-agent"].startswith(f"Newsstand/{__version__} (+https://")
+    assert seen.headers["user-agent"] == USER_AGENT
+    assert USER_AGENT.startswith(f"Newsstand/{__version__} (") and "+https://" in USER_AGENT
     assert seen.headers["accept-encoding"] == "gzip, deflate"
     assert "application/rss+xml" in seen.headers["accept"]
     assert seen.headers["host"] == f"public.test:{origin.port}"
