@@ -41,10 +41,10 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import StratifiedKFold
 
+from newsstand.cli.classify import classify_lines
 from newsstand.core.classification.model import DEFAULT_MODEL
 from newsstand.core.classify import SectionClassifier, TrainingOptions
 from newsstand.core.language import detect_language
-from newsstand.usecases.classify_cli import classify_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "classification"

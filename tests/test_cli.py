@@ -83,3 +83,19 @@ def test_every_command_module_is_registered_and_every_registered_name_has_one():
 def test_a_word_that_is_no_command_of_ours_goes_to_django(capsys):
     assert main(["check"]) == 0
     assert "System check identified" in capsys.readouterr().out
+
+
+def test_parsing_the_command_line_loads_no_heavy_part():
+    """`newsstand --help` loads every command module: their heavy imports wait for ``handle``
+    (the clusterer, the classifier, the fetcher, Django's models)."""
+    program = (
+        "import sys\n"
+        "from newsstand.cli import parser\n"
+        "parser().format_help()\n"
+        "heavy = ['numpy', 'onnxruntime', 'sklearn', 'aiohttp', 'django.db', 'lxml']\n"
+        "print(' '.join(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.split() == []

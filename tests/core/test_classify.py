@@ -7,6 +7,7 @@ from importlib import resources
 import numpy as np
 import pytest
 
+from newsstand.cli.classify import classify_lines
 from newsstand.core.classification.features import article_terms, tokens
 from newsstand.core.classify import (
     BadModel,
@@ -16,7 +17,6 @@ from newsstand.core.classify import (
     choose_section,
 )
 from newsstand.core.sections import SECTION_KEYWORDS
-from newsstand.usecases.classify_cli import classify_lines
 
 DEFAULT_SECTIONS = set(SECTION_KEYWORDS)  # the default taxonomy's ten slugs
 

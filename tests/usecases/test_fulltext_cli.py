@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import UTC, datetime
 
+from newsstand.cli.extract import extract_command
 from newsstand.core.addresses import parse_networks
 from newsstand.net.fetch import FetchPolicy
-from newsstand.usecases.extract_cli import extract_command
 from newsstand.usecases.fulltext import FullTextConfig
 
 from .fulltext_pages import ENRICHMENT, PARAGRAPHS, article_page
@@ -23,7 +24,9 @@ def run(
     """The command with the operator's policy allowing the networks ``allow``."""
     out = io.StringIO()
     config = FullTextConfig(policy=FetchPolicy(allow_networks=parse_networks(allow)))
-    code = extract_command(source, base_url, out, config=config, enrichment=ENRICHMENT)
+    code = extract_command(
+        source, base_url, out, config=config, enrichment=ENRICHMENT, now=datetime.now(UTC)
+    )
     return code, json.loads(out.getvalue()) if out.getvalue() else None
 
 

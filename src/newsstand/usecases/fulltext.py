@@ -40,11 +40,10 @@ from newsstand.core.errors import (
     InternalError,
     InvalidURL,
     NewsstandError,
-    NotHTML,
     RateLimited,
 )
 from newsstand.core.extract import ExtractedArticle, extract_article, needs_full_text
-from newsstand.core.extraction.decode import decode_page
+from newsstand.core.extraction.decode import page_of
 from newsstand.core.robots import (
     RobotsDisallowed,
     RobotsRules,
@@ -65,11 +64,6 @@ log = logging.getLogger(__name__)
 HTML_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 ROBOTS_ACCEPT = "text/plain, */*;q=0.1"
 PAGE_MAX_BYTES = 5_000_000
-_HTML_MEDIA = frozenset({"text/html", "application/xhtml+xml"})
-# Media types servers send for HTML by mistake: the decoder sniffs these.
-_SNIFFED_MEDIA = frozenset(
-    {"", "text/plain", "application/octet-stream", "binary/octet-stream", "text/xml"}
-)
 
 
 @dataclass(frozen=True)
@@ -244,29 +238,6 @@ def _verdict(url: str, rules: RobotsRules, *, user_agent: str) -> FetchError | N
 
 
 # --- pages --------------------------------------------------------------------------
-
-
-def _media_and_charset(content_type: str) -> tuple[str, str]:
-    media, _, params = content_type.partition(";")
-    charset = ""
-    for param in params.split(";"):
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "charset":
-            charset = value.strip().strip("\"'")
-    return media.strip().lower(), charset
-
-
-def page_of(body: bytes, content_type: str) -> str:
-    """The page to extract, decoded: the HTTP header's media type and charset first (as in
-    browsers), then the page's own declaration, then sniffing.
-
-    Raises ``NotHTML`` for a media type that is not HTML, ``UnknownEncoding`` for a charset
-    that is unknown and does not fit, ``PageTooLarge``.
-    """
-    media, charset = _media_and_charset(content_type)
-    if media not in _HTML_MEDIA and media not in _SNIFFED_MEDIA:
-        raise NotHTML(f"the page is {media[:100]}, not HTML")
-    return decode_page(body, charset=charset)
 
 
 def extract_page(result: FetchResult, *, now: datetime | None = None) -> ExtractedArticle:

@@ -1,6 +1,7 @@
 """From the bytes of a fetched page to HTML text, refusing what is not an HTML page.
 
-``decode_page`` caps the size, recognises non-HTML payloads by their first bytes (PDF,
+``page_of`` takes an HTTP response's body and ``Content-Type``: a media type that is not
+HTML ends there, the header's charset is the first guess. ``decode_page`` caps the size, recognises non-HTML payloads by their first bytes (PDF,
 images, archives, JSON, NUL-filled binary) and finds the character encoding the way a
 browser does, in order: a byte-order mark, a ``<meta charset>`` (or ``http-equiv``) or XML
 declaration in the first 2 KB, then UTF-8, then windows-1252. A declared encoding that
@@ -46,6 +47,11 @@ _DECLARED = re.compile(
 _AS_WINDOWS_1252 = frozenset({"latin1", "latin-1", "iso-8859-1", "iso8859-1", "ascii", "us-ascii"})
 # Encodings a page may not declare: they decode bytes into markup that is not there.
 _REFUSED = frozenset({"utf_7", "utf_16", "utf_32", "rot_13", "base64_codec", "hex_codec"})
+_HTML_MEDIA = frozenset({"text/html", "application/xhtml+xml"})
+# Media types servers send for HTML by mistake: the decoder sniffs these.
+_SNIFFED_MEDIA = frozenset(
+    {"", "text/plain", "application/octet-stream", "binary/octet-stream", "text/xml"}
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 _MAX_CONTROL_SHARE = 0.01
 
@@ -173,3 +179,26 @@ def decode_page(page: bytes | str, *, charset: str = "") -> str:
         text = _decode(page, charset)
     _check_markup(text)
     return text
+
+
+def _media_and_charset(content_type: str) -> tuple[str, str]:
+    media, _, params = content_type.partition(";")
+    charset = ""
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip("\"'")
+    return media.strip().lower(), charset
+
+
+def page_of(body: bytes, content_type: str) -> str:
+    """The page to extract, decoded: the HTTP header's media type and charset first (as in
+    browsers), then the page's own declaration, then sniffing.
+
+    Raises ``NotHTML`` for a media type that is not HTML, ``UnknownEncoding`` for a charset
+    that is unknown and does not fit, ``PageTooLarge``.
+    """
+    media, charset = _media_and_charset(content_type)
+    if media not in _HTML_MEDIA and media not in _SNIFFED_MEDIA:
+        raise NotHTML(f"the page is {media[:100]}, not HTML")
+    return decode_page(body, charset=charset)
