@@ -6,16 +6,17 @@ The fixtures below make rows with the ORM on the real test database (reader, sto
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone
 
+from mail import Inbox, smtp_server
 from newsstand.articles.models import Article
 from newsstand.sources.models import Feed, Publisher, Section
 from newsstand.usecases.enrich import EnrichConfig
@@ -33,10 +34,33 @@ def _static_root() -> None:
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
+_DB_FIXTURES = ("db", "transactional_db", "django_db_setup", "live_server")
+
+
 @pytest.fixture(autouse=True)
-def _empty_cache() -> None:
-    """Cached read-side values (the languages present) never leak from one test to another."""
-    cache.clear()
+def _empty_cache(request: pytest.FixtureRequest) -> None:
+    """Cached values (the languages present, rate limits, the wall's address counts) never
+    leak from one test to another. The shared cache is a table of the test database: it is
+    emptied for the tests that use the database."""
+    caches["local"].clear()
+    uses_db = request.node.get_closest_marker("django_db") or any(
+        name in request.fixturenames for name in _DB_FIXTURES
+    )
+    if uses_db:
+        request.getfixturevalue("django_db_setup")
+        with request.getfixturevalue("django_db_blocker").unblock():
+            caches["default"].clear()
+
+
+@pytest.fixture
+def smtp(settings: Any) -> Iterator[Inbox]:
+    """A real SMTP server on loopback (tests/mail.py) that Django's mail now goes to."""
+    with smtp_server() as inbox:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", inbox.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        yield inbox
 
 
 @pytest.fixture

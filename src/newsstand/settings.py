@@ -14,6 +14,9 @@ from pathlib import Path
 import dj_database_url
 
 from newsstand.compute.text_model import default_cache_dir
+from newsstand.core.errors import ConfigurationError
+from newsstand.core.mail_url import MailTransport, parse_mail_url
+from newsstand.core.meter import WallPolicy
 
 SETTINGS_TABLE: dict[str, tuple[str, str]] = {
     "NEWSSTAND_DATA_DIR": ("./newsstand-data", "Folder for the SQLite database and other state."),
@@ -44,6 +47,36 @@ SETTINGS_TABLE: dict[str, tuple[str, str]] = {
     "NEWSSTAND_SCHEDULER_TICK": ("15", "Seconds between two scheduler passes."),
     "NEWSSTAND_WORKER_THREADS": ("2", "Task worker threads in `newsstand run`."),
     "NEWSSTAND_BIND": ("127.0.0.1:8000", "Address and port the web server listens on."),
+    "NEWSSTAND_PUBLIC_URL": (
+        "",
+        "The site's public address (https://news.example.org); https makes cookies Secure.",
+    ),
+    "NEWSSTAND_TRUSTED_PROXY_COUNT": (
+        "0",
+        "Reverse proxies in front whose X-Forwarded-For names the client (0: none).",
+    ),
+    "NEWSSTAND_CACHE_URL": (
+        "",
+        "Cache shared by every web process: empty: the database; redis://host:6379/0: Redis.",
+    ),
+    "NEWSSTAND_EMAIL_URL": (
+        "",
+        "Where mail goes (smtp://, smtp+starttls://, smtps://, console:, file:///folder).",
+    ),
+    "NEWSSTAND_EMAIL_FROM": ("Newsstand <newsstand@localhost>", "Sender of Newsstand's mail."),
+    "NEWSSTAND_TRIAL_DAYS": ("14", "Days of full access a newly verified member gets."),
+    "NEWSSTAND_FREE_ARTICLES": (
+        "3",
+        "Full articles a visitor may read per 30 days (-1: no wall; 0: every article walled).",
+    ),
+    "NEWSSTAND_WALL_ADDRESS_CAP": (
+        "50",
+        "Free full articles per client address per day, all visitors together (-1: no cap).",
+    ),
+    "NEWSSTAND_BILLING": ("manual", "Billing provider: manual (operators grant) or stripe."),
+    "NEWSSTAND_STRIPE_SECRET_KEY": ("", "Stripe API secret key (sk_…), with stripe billing."),
+    "NEWSSTAND_STRIPE_WEBHOOK_SECRET": ("", "Stripe webhook signing secret (whsec_…)."),
+    "NEWSSTAND_STRIPE_API_URL": ("https://api.stripe.com", "Stripe API base address."),
 }
 
 
@@ -100,7 +133,12 @@ INSTALLED_APPS = [
     "newsstand.sources",
     "newsstand.articles",
     "newsstand.stories",
+    "newsstand.members",
+    # Before allauth: its pages are drawn with the reader's templates (web/templates/).
     "newsstand.web",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -110,9 +148,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsstand.web.middleware.ContentSecurityPolicyMiddleware",
+    "newsstand.web.middleware.PrivatePagesMiddleware",
 ]
 
 ROOT_URLCONF = "newsstand.urls"
@@ -128,6 +168,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "newsstand.web.context.reader",
             ],
         },
     },
@@ -197,8 +238,112 @@ WHITENOISE_USE_FINDERS = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+PUBLIC_URL = env("NEWSSTAND_PUBLIC_URL").strip().rstrip("/")
+HTTPS = PUBLIC_URL.startswith("https://")
+if PUBLIC_URL:
+    CSRF_TRUSTED_ORIGINS = [PUBLIC_URL]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# --- caches -------------------------------------------------------------------------
+# "default" is shared by every web process (rate limits, the wall's address cap):
+# the database (table made by a migration of newsstand.members) or Redis. "local" is
+# per process, for read-side values that may be a minute old (languages present...).
+CACHE_TABLE = "newsstand_cache"
+
+
+def _shared_cache(url: str) -> dict[str, object]:
+    if url in {"", "db:"}:
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            # Rate-limit entries must not be culled early: an attacker could flood the
+            # cache with keys to make it forget the counts (the default keeps 300).
+            "OPTIONS": {"MAX_ENTRIES": 200_000, "CULL_FREQUENCY": 4},
+        }
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ConfigurationError(
+        f"NEWSSTAND_CACHE_URL {url!r}: leave it empty (the database) or give redis://host:port/db"
+    )
+
+
+CACHES = {
+    "default": _shared_cache(env("NEWSSTAND_CACHE_URL").strip()),
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ns"},
+}
+
+# --- accounts (django-allauth) ----------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",  # the admin's username login
+    "allauth.account.auth_backends.AuthenticationBackend",  # members sign in by e-mail
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Hashes made before Argon2 still verify, and are re-hashed with Argon2 at sign-in.
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_RESET_TIMEOUT = 3600  # a reset link works for one hour, once
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "web:account"
+ACCOUNT_LOGOUT_REDIRECT_URL = "web:front"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # the link opens a page with a button: scanners can't
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # "your password was changed", "your address changed"
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Newsstand] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
+ACCOUNT_ADAPTER = "newsstand.web.accounts.adapter.AccountAdapter"
+# Kept in the shared cache; written out (allauth's defaults) so that the limits are read
+# here. Over a limit, sign-in says "Too many failed login attempts" (even to the right
+# password) and the other forms answer 429.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "request_login_code": "20/m/ip,3/m/key",
+}
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("NEWSSTAND_TRUSTED_PROXY_COUNT"))
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Newsstand"
+
+# --- mail -----------------------------------------------------------------------------
+MAIL: MailTransport = parse_mail_url(env("NEWSSTAND_EMAIL_URL") or (DATA_DIR / "outbox").as_uri())
+EMAIL_BACKEND = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+}[MAIL.kind]
+EMAIL_HOST, EMAIL_PORT = MAIL.host, MAIL.port
+EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = MAIL.username, MAIL.password
+EMAIL_USE_TLS, EMAIL_USE_SSL = MAIL.starttls, MAIL.tls
+EMAIL_FILE_PATH = MAIL.folder
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = env("NEWSSTAND_EMAIL_FROM")
 
 LOGGING = {
     "version": 1,
@@ -254,3 +399,35 @@ NEWSSTAND = Tuning(
     worker_threads=int(env("NEWSSTAND_WORKER_THREADS")),
     bind=env("NEWSSTAND_BIND"),
 )
+
+
+@dataclass(frozen=True)
+class Members:
+    """Values handed down to the membership use cases and the wall (read once here)."""
+
+    trial_days: int
+    wall: WallPolicy
+    billing: str  # "manual" or "stripe"
+    stripe_secret_key: str
+    stripe_webhook_secret: str
+    stripe_api_url: str
+
+
+def _members() -> Members:
+    billing = env("NEWSSTAND_BILLING").strip().lower()
+    if billing not in {"manual", "stripe"}:
+        raise ConfigurationError(f"NEWSSTAND_BILLING {billing!r}: manual or stripe")
+    return Members(
+        trial_days=int(env("NEWSSTAND_TRIAL_DAYS")),
+        wall=WallPolicy(
+            allowance=int(env("NEWSSTAND_FREE_ARTICLES")),
+            address_cap=int(env("NEWSSTAND_WALL_ADDRESS_CAP")),
+        ),
+        billing=billing,
+        stripe_secret_key=env("NEWSSTAND_STRIPE_SECRET_KEY"),
+        stripe_webhook_secret=env("NEWSSTAND_STRIPE_WEBHOOK_SECRET"),
+        stripe_api_url=env("NEWSSTAND_STRIPE_API_URL").rstrip("/"),
+    )
+
+
+NEWSSTAND_MEMBERS = _members()

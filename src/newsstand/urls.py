@@ -8,5 +8,6 @@ admin.autodiscover()
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
     path("", include("newsstand.web.urls")),
 ]

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import html5lib
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -104,7 +104,7 @@ def test_languages_present_is_cached(make_article) -> None:
     with CaptureQueriesContext(connection) as queries:
         assert article_queries.languages_present() == ["en", "fr"]  # from the cache
     assert len(queries) == 0
-    cache.clear()
+    caches["local"].clear()
     assert article_queries.languages_present() == ["de", "en", "fr"]
 
 

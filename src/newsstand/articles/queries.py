@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
@@ -24,6 +24,9 @@ ARTICLE_COUNT_CACHE_SECONDS = 60
 LANGUAGES_CACHE_KEY = "articles:languages-present"
 LANGUAGES_CACHE_SECONDS = 600
 MAX_LANGUAGES = 30
+# Read-side values that may be a minute old live in each process's own memory (the
+# "local" cache): the shared cache (the database by default) would turn reads into writes.
+LOCAL_CACHE = "local"
 # Related topics are counted over the entity's latest articles only: a bounded query.
 RELATED_WINDOW = 200
 
@@ -149,6 +152,7 @@ def publisher_page(publisher: Publisher, before: int | None, size: int) -> Artic
 def article_count() -> int:
     """How many articles are stored, for the reader's footer; kept in the cache for a
     minute (a ``COUNT(*)`` reads the whole table: 11 ms at a million rows on SQLite)."""
+    cache = caches[LOCAL_CACHE]
     count = cache.get(ARTICLE_COUNT_CACHE_KEY)
     if count is None:
         count = Article.objects.count()
@@ -161,6 +165,7 @@ def languages_present() -> list[str]:
 
     One ``DISTINCT`` over the ``(language, -published_at)`` index, kept in the cache for
     ten minutes: a new language shows up in the switcher within that time."""
+    cache = caches[LOCAL_CACHE]
     languages = cache.get(LANGUAGES_CACHE_KEY)
     if languages is None:
         rows = (

@@ -36,6 +36,11 @@ def handle(args: argparse.Namespace) -> int:
 
     migrate()
     start_demo(policy=configuration().policy, speed=args.speed, pages=args.pages)
+    print(
+        f"Mail (sign-up confirmations, password resets) goes to {settings.MAIL.describe()}; "
+        "staff read it at /health/outbox/.",
+        flush=True,
+    )
     start_background(settings.NEWSSTAND.worker_threads, settings.NEWSSTAND.scheduler_tick)
     serve_web(*bind_address(args))
     return 0

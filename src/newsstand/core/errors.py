@@ -224,3 +224,65 @@ class ExtractorFailed(ExtractionError):
     """An extractor library failed on the page (a bug there or here: see the log)."""
 
     code = "extractor_failed"
+
+
+# --- members, accounts and billing ---------------------------------------------
+
+
+class MembershipError(NewsstandError):
+    """The membership cannot do what was asked."""
+
+    code = "membership"
+
+
+class InvalidTransition(MembershipError):
+    """The membership is not in a state where this change applies (a second trial, say)."""
+
+    code = "invalid_transition"
+
+
+class TrialAlreadyUsed(InvalidTransition):
+    """This address (or one that differs only by case or a +tag) has had its trial."""
+
+    code = "trial_used"
+
+
+class UnknownPlan(MembershipError):
+    """No plan has this name."""
+
+    code = "unknown_plan"
+
+
+class AccountError(MembershipError):
+    """The account cannot be created or changed as asked (address taken, password refused)."""
+
+    code = "account"
+
+
+class BillingError(NewsstandError):
+    """The billing provider refused or failed a request."""
+
+    code = "billing"
+
+
+class BillingUnavailable(BillingError):
+    """The installation's billing provider cannot do this (the manual provider has no
+    checkout: an operator grants memberships)."""
+
+    code = "billing_unavailable"
+
+
+class BadWebhook(BillingError):
+    """A webhook delivery is not from the provider (bad or missing signature, too old) or
+    is not an event at all (not JSON, no id or type)."""
+
+    code = "bad_webhook"
+
+
+# --- configuration --------------------------------------------------------------
+
+
+class ConfigurationError(NewsstandError):
+    """A setting's value cannot be used (it names what is wrong and how to write it)."""
+
+    code = "configuration"

@@ -35,41 +35,43 @@ def _score(story: Story) -> StoryScore | None:
     return getattr(story, "ranking", None)
 
 
-@admin.action(description="Pin to the top")
+@admin.action(description="Pin to the top", permissions=["change"])
 def pin(modeladmin: StoryAdmin, request: HttpRequest, queryset: QuerySet[Story]) -> None:
     modeladmin.message_user(request, f"Pinned {queryset.update(pinned=True)} stories.")
 
 
-@admin.action(description="Unpin")
+@admin.action(description="Unpin", permissions=["change"])
 def unpin(modeladmin: StoryAdmin, request: HttpRequest, queryset: QuerySet[Story]) -> None:
     modeladmin.message_user(request, f"Unpinned {queryset.update(pinned=False)} stories.")
 
 
-@admin.action(description=f"Boost (score x {BOOST:g})")
+@admin.action(description=f"Boost (score x {BOOST:g})", permissions=["change"])
 def boost(modeladmin: StoryAdmin, request: HttpRequest, queryset: QuerySet[Story]) -> None:
     count = queryset.update(boost=BOOST, buried=False)
     modeladmin.message_user(request, f"Boosted {count} stories.")
 
 
-@admin.action(description="Bury (never a top story)")
+@admin.action(description="Bury (never a top story)", permissions=["change"])
 def bury(modeladmin: StoryAdmin, request: HttpRequest, queryset: QuerySet[Story]) -> None:
     count = queryset.update(buried=True, pinned=False, boost=1.0)
     modeladmin.message_user(request, f"Buried {count} stories.")
 
 
-@admin.action(description="Back to normal ranking (no pin, boost or burial)")
+@admin.action(
+    description="Back to normal ranking (no pin, boost or burial)", permissions=["change"]
+)
 def unrank(modeladmin: StoryAdmin, request: HttpRequest, queryset: QuerySet[Story]) -> None:
     count = queryset.update(buried=False, pinned=False, boost=1.0)
     modeladmin.message_user(request, f"{count} stories ranked normally again.")
 
 
-@admin.action(description="Mark as Our Pick")
+@admin.action(description="Mark as Our Pick", permissions=["change"])
 def mark_pick(modeladmin: StoryAdmin, request: HttpRequest, queryset: QuerySet[Story]) -> None:
     count = queryset.filter(pick=False).update(pick=True, picked_at=timezone.now())
     modeladmin.message_user(request, f"{count} stories added to Our Picks.")
 
 
-@admin.action(description="Remove from Our Picks")
+@admin.action(description="Remove from Our Picks", permissions=["change"])
 def unmark_pick(modeladmin: StoryAdmin, request: HttpRequest, queryset: QuerySet[Story]) -> None:
     count = queryset.update(pick=False, picked_at=None)
     modeladmin.message_user(request, f"{count} stories removed from Our Picks.")

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from newsstand.web import views
+from newsstand.web import outbox, views
+from newsstand.web.accounts.urls import urlpatterns as account_urls
 
 app_name = "web"
 urlpatterns = [
@@ -13,4 +14,6 @@ urlpatterns = [
     path("top/<slug:slug>/", views.top_stories_page, name="top_section"),
     path("topic/<slug:slug>/", views.topic_page, name="topic"),
     path("health/feeds/", views.feed_health, name="feed_health"),
+    path("health/outbox/", outbox.outbox, name="outbox"),
+    *account_urls,
 ]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,10 +13,15 @@ from django.utils import timezone
 
 from newsstand.articles import queries as article_queries
 from newsstand.articles.models import Article, Entity
+from newsstand.members import queries as member_queries
+from newsstand.members import reads as member_reads
 from newsstand.sources import queries as source_queries
 from newsstand.sources.models import FeedState, Publisher, Section
 from newsstand.stories import queries as story_queries
 from newsstand.stories.models import Story
+from newsstand.usecases import reading
+from newsstand.web import wall
+from newsstand.web.permissions import staff_with
 
 FRONT_TOP = 12
 FRONT_STORIES = 10
@@ -92,7 +97,7 @@ def top_stories_page(request: HttpRequest, slug: str | None = None) -> HttpRespo
             "section": section,
             "stories": stories,
             "current_section": section.slug if section else None,
-            "show_scores": request.user.is_staff,
+            "show_scores": request.user.has_perm("stories.change_story"),
         },
     )
 
@@ -141,18 +146,43 @@ def publisher_page(request: HttpRequest, publisher_id: int) -> HttpResponse:
 
 
 def article_page(request: HttpRequest, article_id: int) -> HttpResponse:
+    """The article: in full for members and within a visitor's allowance, else the headline,
+    the teaser and the wall (the full text is then not in the page at all)."""
     try:
         article = article_queries.article_with_relations(article_id)
     except Article.DoesNotExist:
         raise Http404("No such article") from None
+    now = timezone.now()
+    access = wall.article_access(request, article.pk, now)
     entities = article_queries.article_entities(article)
     story = story_queries.story_of(article)
     related = story_queries.related(story, RELATED_STORIES) if story else []
-    return _render(
-        request,
-        "web/article.html",
-        {"article": article, "entities": entities, "story": story, "related": related},
-    )
+    context = {
+        "article": article,
+        "entities": entities,
+        "story": story,
+        "related": related,
+        "full": access.full,
+        "wall": access,
+        **_member_marks(request, article, access.full, now),
+    }
+    response = _render(request, "web/article.html", context)
+    wall.remember(request, response, access, now)
+    return response
+
+
+def _member_marks(
+    request: HttpRequest, article: Article, full: bool, now: datetime
+) -> dict[str, Any]:
+    """A member's saved mark and when they last read the article; a full read is recorded
+    (history, and the publisher's count)."""
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    read_before = member_reads.last_read_at(user.pk, article.pk)
+    if full:
+        reading.record_full_read(user.pk, article.pk, article.publisher_id, now)
+    return {"saved": member_queries.is_saved(user.pk, article.pk), "read_before": read_before}
 
 
 def topic_page(request: HttpRequest, slug: str) -> HttpResponse:
@@ -166,7 +196,7 @@ def topic_page(request: HttpRequest, slug: str) -> HttpResponse:
     return _render(request, "web/topic.html", {"entity": entity, "page": page, "related": related})
 
 
-@staff_member_required
+@staff_with("sources.view_feed")
 def feed_health(request: HttpRequest) -> HttpResponse:
     """Operators' view of every feed's last fetch, sorted so the broken ones come first."""
     state = request.GET.get("state", "")

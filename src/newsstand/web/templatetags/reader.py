@@ -58,6 +58,16 @@ def teaser(sanitised_html: str, length: int = 220) -> str:
     return f"{cut}…"
 
 
+WALL_TEASER_LENGTH = 300
+
+
+@register.filter
+def wall_teaser(article: Article) -> str:
+    """What a walled article shows of its text: the opening of the feed's summary (else of
+    the text) as plain text, cut at a word near 300 characters."""
+    return teaser(article.summary or article.content, WALL_TEASER_LENGTH)
+
+
 @register.filter
 def author_line(authors: object) -> str:
     """The authors' names joined for a byline ("A, B and C"); "" when there are none."""
