@@ -13,6 +13,9 @@ command is one module and one line. Any other first word is a Django management 
     newsstand export-opml [-o FILE]
     newsstand refresh [--feed ID ...]
     newsstand recluster --since DATE [--until DATE]
+    newsstand add-member EMAIL [--password-stdin] [--role R] [--plan trial|NAME] [--verified]
+    newsstand members list [--csv]
+    newsstand report reads --month YYYY-MM [--csv]
     newsstand <django command>    e.g. migrate, createsuperuser, shell
 """
 
@@ -42,6 +45,9 @@ COMMANDS: tuple[str, ...] = (
     "classify",
     "cluster",
     "recluster",
+    "add-member",
+    "members",
+    "report",
 )
 
 

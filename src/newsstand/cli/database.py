@@ -15,7 +15,9 @@ def ensure_database() -> None:
     servers' start (checking every migration costs half a second a command)."""
     from django.db import connection
 
+    from newsstand.members.models import Membership
     from newsstand.sources.models import Feed
 
-    if Feed._meta.db_table not in connection.introspection.table_names():
-        migrate()
+    tables = connection.introspection.table_names()
+    if Feed._meta.db_table not in tables or Membership._meta.db_table not in tables:
+        migrate()  # a new database, or one made before the members app

@@ -13,10 +13,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import transaction
 
+from newsstand.core import membership as machine
 from newsstand.core.errors import AccountError, UnknownPlan
-from newsstand.members import queries
+from newsstand.members import queries, store
 from newsstand.members.models import Membership, Plan
-from newsstand.members.roles import Role, set_role
+from newsstand.members.roles import Role, role_of, set_role
 from newsstand.usecases import membership
 from newsstand.usecases.billing import BillingProvider
 
@@ -97,3 +98,35 @@ def delete_account(user: AbstractUser, billing: BillingProvider) -> None:
         billing.cancel(subscription_ref=row.subscription_ref)
     with transaction.atomic():
         user.delete()
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    email: str
+    role: str
+    status: str
+    ends: datetime | None  # the trial's or the period's end
+    plan: str
+    joined: datetime
+
+
+def list_members(now: datetime) -> list[MemberRow]:
+    """Every account, oldest first, with its role and its membership as of ``now``."""
+    users = User.objects.order_by("date_joined", "id").prefetch_related("groups")
+    rows = {m.user_id: m for m in Membership.objects.select_related("plan")}
+    found = []
+    for user in users:
+        row = rows.get(user.pk)
+        state = machine.current(store.state_of(row), now) if row else machine.MembershipState()
+        ends = state.trial_ends_at if state.status is machine.Status.TRIAL else state.period_ends_at
+        found.append(
+            MemberRow(
+                email=user.email,
+                role=role_of(user).value,
+                status=state.status.value,
+                ends=ends,
+                plan=row.plan.name if row and row.plan else "",
+                joined=user.date_joined,
+            )
+        )
+    return found
