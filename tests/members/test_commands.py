@@ -21,7 +21,18 @@ PASSWORD = "a long enough passphrase"
 
 def test_add_member_with_a_password_a_role_and_a_trial(monkeypatch, capsys) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
-    code = main(["add-member", "Editor@Example.org", "--password-stdin", "--role", "editor", "--plan", "trial", "--verified"])
+    code = main(
+        [
+            "add-member",
+            "Editor@Example.org",
+            "--password-stdin",
+            "--role",
+            "editor",
+            "--plan",
+            "trial",
+            "--verified",
+        ]
+    )
     assert code == 0, capsys.readouterr().err
     user = get_user_model().objects.get(email="Editor@Example.org")
     assert user.check_password(PASSWORD) and user.password.startswith("argon2$")
@@ -48,7 +59,9 @@ def test_add_member_with_a_plan_is_granted_until_ended(capsys) -> None:
         (["add-member", "p@example.org", "--plan", "Gold"], "", "No plan is named 'Gold'"),
     ],
 )
-def test_add_member_refuses_bad_input_and_writes_nothing(monkeypatch, capsys, argv, stdin, message) -> None:
+def test_add_member_refuses_bad_input_and_writes_nothing(
+    monkeypatch, capsys, argv, stdin, message
+) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
     assert main(argv) == 2
     assert message in capsys.readouterr().err
@@ -82,7 +95,11 @@ def test_report_reads_adds_up(make_article, make_publisher, make_member, capsys)
     day = datetime.fromisoformat("2026-12-05T10:00:00+00:00")
     other_month = datetime.fromisoformat("2026-11-30T23:00:00+00:00")
     members = [make_member(email=f"m{n}@example.org") for n in range(3)]
-    a, b, c = make_article(publisher=ledger), make_article(publisher=ledger), make_article(publisher=herald)
+    a, b, c = (
+        make_article(publisher=ledger),
+        make_article(publisher=ledger),
+        make_article(publisher=herald),
+    )
     for member in members:
         for article in (a, b, c, a):
             reads.record_full_read(member.pk, article.pk, article.publisher_id, day)

@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from newsstand.articles.models import Article
+from newsstand.members.roles import Role, set_role
 from newsstand.stories.models import PublisherWeight, Story, StoryArticle
 from newsstand.usecases.stories import assign_stories
 from stories_app.headlines import DUNHAM as DUNHAM_ALL
@@ -162,7 +163,8 @@ def test_top_stories_per_section(client: Client, stories) -> None:
 
 def test_score_components_shown_to_editors_only(client: Client, stories, django_user_model):
     assert "breadth" not in text(client.get("/top/"))
-    editor = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+    editor = django_user_model.objects.create_user("editor", password="x")
+    set_role(editor, Role.EDITOR)  # the editor role, not staff alone
     client.force_login(editor)
     page = text(client.get("/top/"))
     assert re.search(r"2\.32 breadth x \d\.\d\d velocity x 0\.\d\d recency x 1\.00 weight", page)

@@ -1,5 +1,6 @@
 """django-allauth's hooks: the trial starts when an address is verified; an address that
-already has an account costs the same time at sign-up as a new one."""
+already has an account costs the same time at sign-up as a new one; the failed sign-in
+limit counts per address whatever host name the request used."""
 
 from __future__ import annotations
 
@@ -28,3 +29,9 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         # work here, the time of the answer would tell that the address has an account.
         make_password(secrets.token_urlsafe(16))
         super().send_account_already_exists_mail(email)
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: str) -> str:
+        # allauth prefixes the site's domain, which is the request's Host when the sites
+        # framework is off: each allowed host name (localhost, 127.0.0.1, a port) would get
+        # its own five attempts. The address alone is the account's key.
+        return str(credentials.get("email", credentials.get("username", ""))).strip().lower()
