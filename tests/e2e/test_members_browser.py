@@ -5,38 +5,16 @@ walled article opens; repeated wrong passwords lock the sign-in, the right one i
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
 
 import pytest
 
+from browser import chromium
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync"]
 SECRET = "The minutes of the harbour board were read aloud for the first time."
 PASSWORD = "a long harbour passphrase"
-
-
-@contextmanager
-def _chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing (make browser, or apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -48,7 +26,7 @@ def test_visitor_to_member_in_chromium(live_server, smtp, make_publisher, make_a
     ]
     base = live_server.url
 
-    with _chromium() as browser:
+    with chromium() as browser:
         page = browser.new_page()
         for path in paths[:3]:
             page.goto(base + path)

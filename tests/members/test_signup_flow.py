@@ -71,3 +71,13 @@ def test_an_unknown_or_mangled_confirmation_key_is_refused(client) -> None:
         assert response.status_code in {200, 404}
         assert b"expired or is invalid" in response.content or response.status_code == 404
     assert not EmailAddress.objects.filter(verified=True).exists()
+
+
+def test_an_expired_confirmation_link_is_refused(client, smtp, settings) -> None:
+    _sign_up(client, "slow@example.org")
+    path = "/" + _confirmation_link(smtp.wait_for(1)[0].text).split("/", 3)[3]
+    settings.ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = -1
+    response = client.post(path)
+    assert response.status_code in {200, 404}
+    assert not EmailAddress.objects.get(email="slow@example.org").verified
+    assert not Membership.objects.filter(user__email="slow@example.org", status="trial").exists()

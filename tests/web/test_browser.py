@@ -2,53 +2,19 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from browser import chromium, require_chromium
 from newsstand.sources.models import Section
-
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = pytest.mark.browser
 
 
-def _require_chromium() -> None:
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing (make browser, or apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-
-
-@contextmanager
-def _chromium() -> Iterator[Any]:
-    """Debian's Chromium under Playwright. Its event loop holds the calling thread while
-    open, so the ORM (which refuses to run beside an event loop) must be done first."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_front_page_and_article_in_chromium(live_server: Any, make_publisher, make_article) -> None:
-    _require_chromium()
+    require_chromium()
     section, _ = Section.objects.get_or_create(slug="science", defaults={"name": "Science"})
     publisher = make_publisher(name="Loopback Science Weekly")
     article = make_article(
@@ -61,7 +27,7 @@ def test_front_page_and_article_in_chromium(live_server: Any, make_publisher, ma
     )
     article_path = f"/article/{article.id}/"
 
-    with _chromium() as browser:
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 390, "height": 844})
         page.goto(live_server.url + "/")
         assert page.locator("a.site-name").inner_text() == "Newsstand"
@@ -84,7 +50,7 @@ def test_front_page_and_article_in_chromium(live_server: Any, make_publisher, ma
 def test_reading_view_fits_a_phone(live_server: Any, make_publisher, make_article) -> None:
     """A long article with a figure, a wide table and a long URL: nothing wider than the
     phone's screen, the caption under its picture, the standfirst and rights shown."""
-    _require_chromium()
+    require_chromium()
     publisher = make_publisher(name="Phone Test Gazette")
     paragraphs = "".join(
         f"<p>Paragraph {n} of a long report on the harbour.</p>" for n in range(30)
@@ -105,7 +71,7 @@ def test_reading_view_fits_a_phone(live_server: Any, make_publisher, make_articl
         word_count=900,
     )
 
-    with _chromium() as browser:
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 360, "height": 740})
         page.goto(f"{live_server.url}/article/{article.id}/")
         overflow = page.evaluate(

@@ -27,8 +27,9 @@ def state_of(row: Membership) -> machine.MembershipState:
 
 
 def membership_of(user_id: int) -> Membership:
-    """The member's row (made on first use), not locked."""
-    return Membership.objects.get_or_create(user_id=user_id)[0]
+    """The member's row, not locked; an unsaved empty one when they have none (reading a
+    page writes nothing)."""
+    return Membership.objects.filter(user_id=user_id).first() or Membership(user_id=user_id)
 
 
 def locked(user_id: int) -> Membership:

@@ -69,7 +69,9 @@ def checkout(request: HttpRequest, plan_id: int) -> HttpResponseRedirect:
         messages.error(request, _("The payment page could not be opened. Please try again later."))
         return redirect("web:account")
     if started.customer_ref != row.customer_ref:
-        Membership.objects.filter(pk=row.pk).update(customer_ref=started.customer_ref)
+        Membership.objects.update_or_create(
+            user_id=row.user_id, defaults={"customer_ref": started.customer_ref}
+        )
     return HttpResponseRedirect(started.url)
 
 
