@@ -312,3 +312,25 @@ def test_refresh_all_takes_every_due_feed_batch_after_batch(publisher, config):
     assert sorted(publisher.hits.values()) == [1] * 5
     assert Article.objects.count() == 25
     assert refresh_all(config=replace(config, batch=2)).feeds == 0  # none due any more
+
+
+def test_a_feed_moves_after_three_permanent_redirects_unless_another_feed_is_there(
+    publisher, config
+):
+    """The decision is pure (core.feed_state); the refresh asks the database once a group
+    whether a redirect's target is another feed already."""
+    feed = subscribe(publisher, "/old.xml", b"", status=301, headers={"Location": "/new.xml"})
+    publisher.routes["/new.xml"] = Route(rss("Example News", ITEMS))
+    other = subscribe(publisher, "/older.xml", b"", status=308, headers={"Location": "/new.xml"})
+    for sighting in (1, 2):
+        refresh_feeds([feed.pk], config=config)
+        feed.refresh_from_db()
+        assert (feed.url, feed.redirect_streak) == (publisher.url("/old.xml"), sighting)
+    refresh_feeds([feed.pk], config=config)
+    feed.refresh_from_db()
+    assert (feed.url, feed.redirect_target) == (publisher.url("/new.xml"), "")
+    for _ in range(3):
+        refresh_feeds([other.pk], config=config)
+    other.refresh_from_db()
+    assert other.url == publisher.url("/older.xml")  # /new.xml is `feed`'s now
+    assert other.redirect_streak == 3 and other.state == FeedState.ACTIVE

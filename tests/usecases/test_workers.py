@@ -94,22 +94,23 @@ def test_parallel_worker_processes_fetch_each_feed_once(publisher, tmp_path):
 
 @pytest.mark.django_db
 def test_a_worker_whose_lease_ran_out_does_not_overwrite_the_new_holder():
+    from dataclasses import replace
     from datetime import timedelta
 
     from django.utils import timezone
 
-    from newsstand.sources.state import save_fetch_states
+    from newsstand.sources.state import save_fetch_states, stored_state
 
     add_feed("https://late.example/feed.xml")
     now = timezone.now()
     old_token, (late,) = claim_feeds(now=now, lease=timedelta(minutes=1), limit=5)
     new_token, _ = claim_feeds(now=now + timedelta(minutes=2), lease=timedelta(minutes=5), limit=5)
-    late.last_error_code, late.claimed_until, late.claim_token = "timeout", None, ""
-    save_fetch_states([late], token=old_token)
+    failed = replace(stored_state(late), last_error_code="timeout", claimed_until=None)
+    save_fetch_states([late.pk], [replace(failed, claim_token="")], token=old_token)
     late.refresh_from_db()
     assert (late.claim_token, late.last_error_code) == (new_token, "")
-    late.claimed_until, late.claim_token = None, ""  # the new holder releases it
-    save_fetch_states([late], token=new_token)
+    released = replace(stored_state(late), claimed_until=None, claim_token="")
+    save_fetch_states([late.pk], [released], token=new_token)  # the new holder releases it
     late.refresh_from_db()
     assert late.claim_token == ""
 
@@ -122,10 +123,11 @@ def test_fetch_states_of_many_feeds_are_saved_field_by_field(monkeypatch):
 
     from django.utils import timezone
 
+    from newsstand.core.feed_state import FEED_STATE_FIELDS
     from newsstand.sources import state
     from newsstand.sources.models import FeedState
 
-    monkeypatch.setattr(state, "_MAX_SQLITE_VALUES", 2 * (len(state.FETCH_STATE_FIELDS) + 2))
+    monkeypatch.setattr(state, "_MAX_SQLITE_VALUES", 2 * (len(FEED_STATE_FIELDS) + 2))
     for n in range(5):
         add_feed(f"https://s{n}.example/feed.xml")
     now = timezone.now().replace(microsecond=123456)
@@ -142,10 +144,12 @@ def test_fetch_states_of_many_feeds_are_saved_field_by_field(monkeypatch):
         feed.last_error_code, feed.last_error = ("timeout", f"slow {n}") if n % 2 else ("", "")
         feed.redirect_target, feed.redirect_streak = f"https://s{n}.example/new", n
         feed.claimed_until, feed.claim_token = None, ""
-    state.save_fetch_states([*feeds, outsider], token=token)
+    everyone = [*feeds, outsider]
+    written = [state.stored_state(feed) for feed in everyone]
+    state.save_fetch_states([feed.pk for feed in everyone], written, token=token)
     for n, feed in enumerate(feeds):
         stored = Feed.objects.get(pk=feed.pk)
-        for name in state.FETCH_STATE_FIELDS:
+        for name in FEED_STATE_FIELDS:
             assert getattr(stored, name) == getattr(feed, name), (n, name)
     assert Feed.objects.get(pk=outsider.pk).title != "not written"
     assert Feed.objects.get(pk=outsider.pk).claim_token == "another"
@@ -169,3 +173,11 @@ def test_publisher_fields_learnt_by_a_refresh_are_saved_each_to_its_publisher():
     assert saved[ids[0]][0] == "Paper Zero" and saved[ids[2]][0] == "Paper Two"
     assert saved[ids[1]] == ("Paper One", "https://p1.example/")
     assert saved[ids[0]][1] != "https://p1.example/"
+
+
+def test_a_feeds_fetch_state_is_the_decisions_fields_each_a_field_of_the_model():
+    """Adding a field to a feed's state: the model, its migration and core.feed_state."""
+    from newsstand.core.feed_state import FEED_STATE_FIELDS
+
+    model_fields = {f.name for f in Feed._meta.get_fields()}
+    assert set(FEED_STATE_FIELDS) <= model_fields

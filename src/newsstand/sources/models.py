@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from newsstand.core.feed_state import ETAG_CHARS, LAST_MODIFIED_CHARS, FeedStatus
+
 
 class Section(models.Model):
     """A part of the paper: World, Business, Technology..."""
@@ -39,9 +41,11 @@ class Publisher(models.Model):
 
 
 class FeedState(models.TextChoices):
-    ACTIVE = "active", "active"
-    FAILING = "failing", "failing"
-    GONE = "gone", "gone"
+    """``core.feed_state.FeedStatus``, as the model's choices."""
+
+    ACTIVE = FeedStatus.ACTIVE.value, "active"
+    FAILING = FeedStatus.FAILING.value, "failing"
+    GONE = FeedStatus.GONE.value, "gone"
 
 
 class FullTextMode(models.TextChoices):
@@ -61,8 +65,8 @@ class Feed(models.Model):
         max_length=8, choices=FullTextMode.choices, default=FullTextMode.AUTO
     )
     # HTTP validators: saved only in the transaction that stores the entries they cover.
-    etag = models.CharField(max_length=500, blank=True)
-    last_modified = models.CharField(max_length=100, blank=True)
+    etag = models.CharField(max_length=ETAG_CHARS, blank=True)
+    last_modified = models.CharField(max_length=LAST_MODIFIED_CHARS, blank=True)
     # Scheduling.
     state = models.CharField(max_length=10, choices=FeedState.choices, default=FeedState.ACTIVE)
     interval_seconds = models.PositiveIntegerField(default=3600)

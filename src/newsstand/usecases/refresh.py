@@ -1,10 +1,20 @@
 """refresh_feeds: fetch feeds, store their new articles, schedule their next fetch.
 
 The one use case behind the worker, the scheduler, the CLI (`newsstand refresh`) and the
-admin's "refresh now". Each feed is committed in its own transaction, entries together
-with the HTTP validators that cover them: a crash loses nothing that was committed, and a
-feed whose transaction did not commit is fetched again with its old validators (its
-articles are then matched, not duplicated). One feed's failure never touches another.
+admin's "refresh now". It runs in phases, as lemon24/reader's update pipeline does:
+
+1. claim a batch of feeds with a lease (``sources.claims``): no feed is fetched twice;
+2. fetch them through one HTTP session (``net``), conditionally;
+3. parse, normalise and sort each document's entries (``core.ingest``, in worker
+   processes when there are many);
+4. store each feed's new entries (``articles.store``);
+5. decide each feed's next fetch state (``core.feed_state``: pure, a frozen value);
+6. write the states and what feeds taught about their publishers (``sources.state``).
+
+Phases 4 to 6 run a group of feeds a transaction (``_settle``), entries together with the
+HTTP validators that cover them: a crash loses nothing that was committed, and a feed
+whose transaction did not commit is fetched again with its old validators (its articles
+are then matched, not duplicated). One feed's failure never touches another.
 """
 
 from __future__ import annotations
@@ -12,29 +22,36 @@ from __future__ import annotations
 import logging
 import random
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from newsstand.articles.store import store_rows
 from newsstand.compute.pool import prepare_all
-from newsstand.core import schedule
-from newsstand.core.errors import FetchError, Gone, HTTPStatusError, InternalError, NewsstandError
+from newsstand.core.errors import FetchError, InternalError, NewsstandError
+from newsstand.core.feed_state import (
+    FeedStateUpdate,
+    PublisherFacts,
+    learned_publisher_fields,
+    next_fetch_state,
+)
 from newsstand.core.ingest import PreparedFeed, PrepareJob
-from newsstand.core.retry_after import parse_retry_after
+from newsstand.core.schedule import ScheduleBounds
 from newsstand.net.fetch import FetchPolicy, FetchRequest, FetchResult, FetchSession
 from newsstand.sources.claims import claim_feeds
-from newsstand.sources.models import Feed, FeedState, Publisher, Section
-from newsstand.sources.state import save_fetch_states, save_publisher_fields
-
-if TYPE_CHECKING:
-    from newsstand.core.normalise import FeedMeta
+from newsstand.sources.models import Feed, Publisher, Section
+from newsstand.sources.state import (
+    feeds_at,
+    save_fetch_states,
+    save_publisher_fields,
+    stored_state,
+)
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=15)
@@ -47,7 +64,7 @@ class RefreshConfig:
     root: ``newsstand.configuration``)."""
 
     policy: FetchPolicy = field(default_factory=FetchPolicy)
-    bounds: schedule.ScheduleBounds = field(default_factory=schedule.ScheduleBounds)
+    bounds: ScheduleBounds = field(default_factory=ScheduleBounds)
     batch: int = 200
     parse_workers: int = 1  # processes that parse and normalise (1: inline)
     # Bytes of changed documents a batch needs before it is parsed in the worker processes
@@ -95,10 +112,10 @@ def refresh_feeds(
 
     Feeds another worker holds are skipped. Returns what happened, feed by feed counted.
     """
-    claimed = _Claim.take(feed_ids, config=config, now=now, limit=limit)
+    claim = _claim(feed_ids, config=config, now=now, limit=limit)  # 1. claim
     with closing(FetchSession(config.policy)) as session:
-        batch = claimed.fetch_and_prepare(session)
-    return batch.finish()
+        batch = _fetch_and_prepare(claim, session)  # 2. fetch, 3. parse (in the background)
+    return _settle_batch(batch)  # 4. store, 5. decide, 6. write: a group a transaction
 
 
 def refresh_all(*, config: RefreshConfig, now: datetime | None = None) -> RefreshReport:
@@ -113,20 +130,34 @@ def refresh_all(*, config: RefreshConfig, now: datetime | None = None) -> Refres
     session = FetchSession(config.policy)
     with ThreadPoolExecutor(1, thread_name_prefix="newsstand-fetch") as fetcher:
         try:
-            claim = _Claim.take(None, config=config, now=now)
-            batch = fetcher.submit(claim.fetch_and_prepare, session).result()
+            claim = _claim(None, config=config, now=now)
+            batch = fetcher.submit(_fetch_and_prepare, claim, session).result()
             while len(batch.feeds) == config.batch:
-                claim = _Claim.take(None, config=config, now=now)
-                following = fetcher.submit(claim.fetch_and_prepare, session)
-                total.add(batch.finish())
+                claim = _claim(None, config=config, now=now)
+                following = fetcher.submit(_fetch_and_prepare, claim, session)
+                total.add(_settle_batch(batch))
                 batch = following.result()
-            total.add(batch.finish())
+            total.add(_settle_batch(batch))
         finally:
             fetcher.submit(session.close).result()
     return total
 
 
-@dataclass
+def _claim(
+    feed_ids: Sequence[int] | None,
+    *,
+    config: RefreshConfig,
+    now: datetime | None,
+    limit: int | None = None,
+) -> _Claim:
+    token, feeds = claim_feeds(
+        now=now or timezone.now(), lease=LEASE, limit=limit or config.batch, feed_ids=feed_ids
+    )
+    sections = dict(Section.objects.values_list("slug", "id")) if feeds else {}
+    return _Claim(token, feeds, sections, config)
+
+
+@dataclass(frozen=True)
 class _Claim:
     """Feeds this worker claimed (with ``token``), not fetched yet."""
 
@@ -135,38 +166,36 @@ class _Claim:
     sections: dict[str, int]  # section ids by slug, for the parsing workers
     config: RefreshConfig
 
-    @classmethod
-    def take(
-        cls,
-        feed_ids: Sequence[int] | None,
-        *,
-        config: RefreshConfig,
-        now: datetime | None,
-        limit: int | None = None,
-    ) -> _Claim:
-        token, feeds = claim_feeds(
-            now=now or timezone.now(), lease=LEASE, limit=limit or config.batch, feed_ids=feed_ids
-        )
-        sections = dict(Section.objects.values_list("slug", "id")) if feeds else {}
-        return cls(token, feeds, sections, config)
 
-    def fetch_and_prepare(self, session: FetchSession) -> _Batch:
-        """Fetch the feeds through ``session`` and hand their documents to the parsing
-        workers.
+def _fetch_and_prepare(claim: _Claim, session: FetchSession) -> _Batch:
+    """Fetch the claimed feeds through ``session`` and hand their documents to the parsing
+    workers.
 
-        Touches no database, so it may run in another thread.
-        """
-        if not self.feeds:
-            return _Batch(self.token, [], [], iter(()), self.config)
-        requests = [
-            FetchRequest(f.url, etag=f.etag, last_modified=f.last_modified) for f in self.feeds
-        ]
-        outcomes = session.fetch_many(requests)
-        prepared = _prepare(self.feeds, outcomes, sections=self.sections, config=self.config)
-        return _Batch(self.token, self.feeds, outcomes, prepared, self.config)
+    Touches no database, so it may run in another thread.
+    """
+    if not claim.feeds:
+        return _Batch(claim.token, [], [], iter(()), claim.config)
+    requests = [
+        FetchRequest(f.url, etag=f.etag, last_modified=f.last_modified) for f in claim.feeds
+    ]
+    outcomes = session.fetch_many(requests)
+    prepared = _prepare(claim.feeds, outcomes, sections=claim.sections, config=claim.config)
+    return _Batch(claim.token, claim.feeds, outcomes, prepared, claim.config)
 
 
-@dataclass
+Prepared = PreparedFeed | NewsstandError | None
+
+
+@dataclass(frozen=True)
+class _Fetched:
+    """One feed of a batch as its fetch and parsing left it."""
+
+    feed: Feed
+    outcome: FetchResult | FetchError
+    prepared: Prepared  # None when there was no document (a 304, a failed fetch)
+
+
+@dataclass(frozen=True)
 class _Batch:
     """Claimed and fetched feeds whose documents are being prepared, waiting to be stored."""
 
@@ -176,21 +205,21 @@ class _Batch:
     prepared: Iterator[PreparedFeed | NewsstandError]
     config: RefreshConfig
 
-    def finish(self) -> RefreshReport:
-        """Store every feed's entries and state, a group of feeds per transaction."""
-        report = RefreshReport(feeds=len(self.feeds))
-        group: list[tuple[Feed, FetchResult | FetchError, Prepared]] = []
-        for feed, outcome in zip(self.feeds, self.outcomes, strict=True):
-            group.append((feed, outcome, next(self.prepared) if _has_body(outcome) else None))
-            if len(group) == GROUP_SIZE:
-                report.add(_settle_group(group, token=self.token, config=self.config))
-                group = []
-        if group:
-            report.add(_settle_group(group, token=self.token, config=self.config))
-        return report
 
-
-Prepared = PreparedFeed | NewsstandError | None
+def _settle_batch(batch: _Batch) -> RefreshReport:
+    """Settle every feed of the batch, a group of feeds a transaction (``_settle_group``),
+    each group as soon as its documents are prepared."""
+    report = RefreshReport(feeds=len(batch.feeds))
+    group: list[_Fetched] = []
+    for feed, outcome in zip(batch.feeds, batch.outcomes, strict=True):
+        prepared = next(batch.prepared) if _has_body(outcome) else None
+        group.append(_Fetched(feed, outcome, prepared))
+        if len(group) == GROUP_SIZE:
+            report.add(_settle_group(group, token=batch.token, config=batch.config))
+            group = []
+    if group:
+        report.add(_settle_group(group, token=batch.token, config=batch.config))
+    return report
 
 
 def _has_body(outcome: FetchResult | FetchError) -> bool:
@@ -223,12 +252,10 @@ def _prepare(
     return iter(prepare_all(jobs, workers=config.parse_workers, min_bytes=config.pool_min_bytes))
 
 
-def _settle_group(
-    group: Sequence[tuple[Feed, FetchResult | FetchError, Prepared]],
-    *,
-    token: str,
-    config: RefreshConfig,
-) -> RefreshReport:
+# --- phases 4 to 6: store, decide, write (a group of feeds a transaction) -----------
+
+
+def _settle_group(group: Sequence[_Fetched], *, token: str, config: RefreshConfig) -> RefreshReport:
     """Settle a group of feeds in one transaction; one feed's failure stays that feed's.
 
     One commit per group instead of per feed (commits dominated a round of 304s). The
@@ -236,9 +263,9 @@ def _settle_group(
     SQLite copy every page a feed touched into its statement journal, a quarter of the
     cost of storing (measured below). Should any feed's store fail, the whole transaction
     rolls back and the group is settled again with each feed in a savepoint of its own, so
-    that feed alone fails. The feeds' states change only after their entries are stored,
-    so a group settled again starts from the states it was claimed in. A crash loses at
-    most the uncommitted group, whose feeds are then fetched again with their old
+    that feed alone fails. The feeds' states are decided only after their entries are
+    stored, so a group settled again starts from the states it was claimed in. A crash
+    loses at most the uncommitted group, whose feeds are then fetched again with their old
     validators.
 
     Measured (storing round 1 of bench/refresh_throughput.py's 79,676 rows, groups of 100
@@ -246,109 +273,68 @@ def _settle_group(
     """
     try:
         with transaction.atomic():
-            return _settle_all(group, token=token, config=config, isolated=False)
+            return _settle(group, token=token, config=config, isolated=False)
     except _StoreFailed as failed:
         log.info("a feed of the group failed to store (%s): storing feed by feed", failed)
     with transaction.atomic():
-        return _settle_all(group, token=token, config=config, isolated=True)
+        return _settle(group, token=token, config=config, isolated=True)
+
+
+def _settle(
+    group: Sequence[_Fetched], *, token: str, config: RefreshConfig, isolated: bool
+) -> RefreshReport:
+    """The group's last phases, in the caller's transaction: store each feed's entries,
+    decide each feed's next state (pure: ``core.feed_state``), write the states and what
+    the feeds taught about their publishers."""
+    now = timezone.now()
+    # 4. store: each feed's new entries (how many), or why it failed
+    stored = [_store_entries(item, now=now, isolated=isolated) for item in group]
+    # 5. decide: each feed's next state, from its fetch, its store and what it held
+    taken = feeds_at(_redirect_targets(group))
+    states = [
+        _decide(item, entries, now=now, bounds=config.bounds, taken=taken)
+        for item, entries in zip(group, stored, strict=True)
+    ]
+    # 6. write: the states (unless another worker claimed a feed since), the publishers
+    save_fetch_states([item.feed.pk for item in group], states, token=token)
+    save_publisher_fields(_publisher_changes(group, states))
+    return _report(group, stored, states)
 
 
 class _StoreFailed(Exception):
     """A feed's entries failed to store outside a savepoint: the transaction must go."""
 
 
-def _settle_all(
-    group: Sequence[tuple[Feed, FetchResult | FetchError, Prepared]],
-    *,
-    token: str,
-    config: RefreshConfig,
-    isolated: bool,
-) -> RefreshReport:
-    now = timezone.now()
-    stored = [
-        _stored(feed, outcome, prepared, now=now, isolated=isolated)
-        for feed, outcome, prepared in group
-    ]
-    report = RefreshReport()
-    learnt: dict[int, dict[str, str]] = {}
-    for (feed, outcome, prepared), result in zip(group, stored, strict=True):
-        report.add(_settle(feed, outcome, prepared, result, now=now, config=config, learnt=learnt))
-    save_publisher_fields(learnt)
-    save_fetch_states([feed for feed, _, _ in group], token=token)
-    return report
-
-
-def _stored(
-    feed: Feed,
-    outcome: FetchResult | FetchError,
-    prepared: Prepared,
-    *,
-    now: datetime,
-    isolated: bool,
-) -> int | NewsstandError:
+def _store_entries(item: _Fetched, *, now: datetime, isolated: bool) -> int | NewsstandError:
     """Store one feed's entries: how many articles were new, or why the feed failed.
 
     ``isolated``: in a savepoint of its own, a failure returned; otherwise a failure
     raises ``_StoreFailed`` (its statements may have half run: the transaction must go).
     """
-    if isinstance(outcome, FetchError):
-        return outcome
-    if isinstance(prepared, NewsstandError):
-        return prepared
-    if not prepared:
+    if isinstance(item.outcome, FetchError):
+        return item.outcome
+    if isinstance(item.prepared, NewsstandError):
+        return item.prepared
+    if not item.prepared:
         return 0
     if not isolated:
         try:
-            return _store(feed, prepared, now=now)
+            return _insert(item.feed, item.prepared, now=now)
         except Exception as exc:
-            raise _StoreFailed(f"feed {feed.pk}: {type(exc).__name__}: {exc}") from exc
+            raise _StoreFailed(f"feed {item.feed.pk}: {type(exc).__name__}: {exc}") from exc
     try:
         with transaction.atomic():
-            return _store(feed, prepared, now=now)
+            return _insert(item.feed, item.prepared, now=now)
     except NewsstandError as error:
         return error
     except Exception as exc:
         # A bug of ours (or a database failure) on this feed must not stop the others:
         # recorded on this feed, with the traceback in the log.
-        log.exception("feed %s: unexpected error while storing", feed.pk)
+        log.exception("feed %s: unexpected error while storing", item.feed.pk)
         return InternalError(f"{type(exc).__name__}: {exc}")
 
 
-def _settle(
-    feed: Feed,
-    outcome: FetchResult | FetchError,
-    prepared: Prepared,
-    stored: int | NewsstandError,
-    *,
-    now: datetime,
-    config: RefreshConfig,
-    learnt: dict[int, dict[str, str]],
-) -> RefreshReport:
-    """Decide one feed's next fetch state from how its fetch and store went.
-
-    The state itself, and what the feed taught about its publisher, are saved for the
-    whole group by the caller.
-    """
-    try:
-        if isinstance(stored, NewsstandError):
-            raise stored
-        assert isinstance(outcome, FetchResult)
-        if isinstance(prepared, PreparedFeed):
-            learnt.setdefault(feed.publisher_id, {}).update(_learn_names(feed, prepared.meta))
-        _record_success(feed, outcome, new_entries=stored, now=now, config=config)
-    except NewsstandError as error:
-        _record_error(feed, error, now=now, config=config)
-        return RefreshReport(failed=1, errors=Counter({error.code: 1}))
-    except Exception as exc:
-        log.exception("feed %s: unexpected error while settling", feed.pk)
-        _record_error(feed, InternalError(f"{type(exc).__name__}: {exc}"), now=now, config=config)
-        return RefreshReport(failed=1, errors=Counter({InternalError.code: 1}))
-    if outcome.status == 304:
-        return RefreshReport(not_modified=1)
-    return RefreshReport(updated=1, new_articles=stored)
-
-
-def _store(feed: Feed, prepared: PreparedFeed, *, now: datetime) -> int:
+def _insert(feed: Feed, prepared: PreparedFeed, *, now: datetime) -> int:
     _lock_publisher(feed.publisher_id)
     stored = store_rows(
         feed_id=feed.pk, publisher_id=feed.publisher_id, rows=prepared.rows, now=now
@@ -365,102 +351,79 @@ def _lock_publisher(publisher_id: int) -> None:
         list(Publisher.objects.select_for_update().filter(pk=publisher_id).values_list("pk"))
 
 
-def _learn_names(feed: Feed, meta: FeedMeta) -> dict[str, str]:
-    """Fill in what the subscriber did not give (names, homepage, icon) from the feed.
-
-    Sets them on the objects and returns the publisher's changed fields, which the group
-    saves together (``save_publisher_fields``); the feed's title goes with its state.
-    """
-    if not feed.title and meta.title:
-        feed.title = meta.title
-    publisher = feed.publisher
-    changed: dict[str, str] = {}
-    if meta.title and publisher.name == publisher.host:
-        changed["name"] = meta.title
-    for field_name, value in (("homepage", meta.homepage), ("favicon", meta.icon)):
-        if value and not getattr(publisher, field_name):
-            changed[field_name] = value
-    if meta.language and not publisher.language:
-        changed["language"] = meta.language
-    for field_name, value in changed.items():
-        setattr(publisher, field_name, value)
-    return changed
+def _redirect_targets(group: Iterable[_Fetched]) -> set[str]:
+    """Where feeds of the group are permanently redirected (a decision needs to know
+    whether another feed is there already)."""
+    return {
+        item.outcome.permanent_redirect
+        for item in group
+        if isinstance(item.outcome, FetchResult) and item.outcome.permanent_redirect
+    }
 
 
-def _timing(feed: Feed) -> schedule.FeedTiming:
-    return schedule.FeedTiming(
-        interval=feed.interval_seconds,
-        error_streak=feed.error_streak,
-        next_fetch_at=feed.next_fetch_at,
-        gone=feed.state == FeedState.GONE,
-    )
-
-
-def _apply_timing(feed: Feed, timing: schedule.FeedTiming) -> None:
-    feed.interval_seconds = timing.interval
-    feed.error_streak = timing.error_streak
-    feed.next_fetch_at = timing.next_fetch_at
-
-
-def _record_success(
-    feed: Feed, result: FetchResult, *, new_entries: int, now: datetime, config: RefreshConfig
-) -> None:
-    _apply_timing(
-        feed,
-        schedule.after_success(
-            _timing(feed), now=now, new_entries=new_entries, bounds=config.bounds
-        ),
-    )
-    feed.state = FeedState.ACTIVE
-    feed.last_fetched_at = now
-    feed.last_status = result.status
-    feed.last_error_code = ""
-    feed.last_error = ""
-    feed.etag = result.etag[:500]
-    feed.last_modified = result.last_modified[:100]
-    if new_entries:
-        feed.last_new_entry_at = now
-    _track_redirect(feed, result.permanent_redirect)
-    _release(feed)
-
-
-def _track_redirect(feed: Feed, target: str) -> None:
-    seen, streak, move = schedule.follow_permanent_redirect(
-        current_target=feed.redirect_target,
-        current_streak=feed.redirect_streak,
-        seen_target=target,
-    )
-    feed.redirect_target, feed.redirect_streak = seen, streak
-    if move and not Feed.objects.filter(url=seen).exclude(pk=feed.pk).exists():
-        log.info("feed %s moved permanently to %s", feed.pk, seen)
-        feed.url = seen
-        feed.redirect_target, feed.redirect_streak = "", 0
-
-
-def _record_error(
-    feed: Feed, error: NewsstandError, *, now: datetime, config: RefreshConfig
-) -> None:
-    timing = _timing(feed)
-    if isinstance(error, Gone):
-        timing = schedule.after_gone(timing)
-        feed.state = FeedState.GONE
-    else:
-        retry_after = None
-        if isinstance(error, HTTPStatusError) and error.retry_after:
-            retry_after = parse_retry_after(error.retry_after, now=now)
-        timing = schedule.after_error(
-            timing, now=now, bounds=config.bounds, retry_after=retry_after, jitter=random.random()
+def _decide(
+    item: _Fetched,
+    entries: int | NewsstandError,
+    *,
+    now: datetime,
+    bounds: ScheduleBounds,
+    taken: Mapping[str, int],
+) -> FeedStateUpdate:
+    """The feed's next fetch state (``core.feed_state.next_fetch_state``), logged."""
+    feed, outcome = item.feed, item.outcome
+    before = stored_state(feed)
+    meta = item.prepared.meta if isinstance(item.prepared, PreparedFeed) else None
+    target = outcome.permanent_redirect if isinstance(outcome, FetchResult) else ""
+    jitter = random.random()
+    try:
+        state = next_fetch_state(
+            before,
+            outcome,
+            entries,
+            now=now,
+            bounds=bounds,
+            jitter=jitter,
+            title_seen=meta.title if meta else "",
+            redirect_taken=taken.get(target, feed.pk) != feed.pk,
         )
-        feed.state = FeedState.FAILING
-    _apply_timing(feed, timing)
-    feed.last_fetched_at = now
-    feed.last_status = error.status if isinstance(error, HTTPStatusError) else None
-    feed.last_error_code = error.code
-    feed.last_error = error.message[:2000]
-    _release(feed)
-    log.info("feed %s failed: %s (%s)", feed.pk, error.code, error.message)
+    except Exception as exc:
+        # A bug of ours must not stop the group: the feed records it and is tried again.
+        log.exception("feed %s: unexpected error while deciding its state", feed.pk)
+        error = InternalError(f"{type(exc).__name__}: {exc}")
+        state = next_fetch_state(before, error, 0, now=now, bounds=bounds, jitter=jitter)
+    if state.last_error_code:
+        log.info("feed %s failed: %s (%s)", feed.pk, state.last_error_code, state.last_error)
+    elif state.url != feed.url:
+        log.info("feed %s moved permanently to %s", feed.pk, state.url)
+    return state
 
 
-def _release(feed: Feed) -> None:
-    feed.claimed_until = None
-    feed.claim_token = ""
+def _publisher_changes(
+    group: Sequence[_Fetched], states: Sequence[FeedStateUpdate]
+) -> dict[int, dict[str, str]]:
+    """What the feeds fetched well taught about their publishers, by publisher id."""
+    changes: dict[int, dict[str, str]] = {}
+    for item, state in zip(group, states, strict=True):
+        if isinstance(item.prepared, PreparedFeed) and not state.last_error_code:
+            p = item.feed.publisher
+            facts = PublisherFacts(p.name, p.host, p.homepage, p.favicon, p.language)
+            learned = learned_publisher_fields(facts, item.prepared.meta)
+            changes.setdefault(p.pk, {}).update(learned)
+    return changes
+
+
+def _report(
+    group: Sequence[_Fetched],
+    stored: Sequence[int | NewsstandError],
+    states: Sequence[FeedStateUpdate],
+) -> RefreshReport:
+    report = RefreshReport()
+    for item, entries, state in zip(group, stored, states, strict=True):
+        if state.last_error_code:
+            report.add(RefreshReport(failed=1, errors=Counter({state.last_error_code: 1})))
+        elif isinstance(item.outcome, FetchResult) and item.outcome.status == 304:
+            report.not_modified += 1
+        else:
+            new = entries if isinstance(entries, int) else 0
+            report.add(RefreshReport(updated=1, new_articles=new))
+    return report
