@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -54,12 +55,14 @@ def account(request: HttpRequest) -> HttpResponse:
     return render(request, "web/account/account.html", context)
 
 
+def _paged(request: HttpRequest, items: QuerySet[Any], template: str) -> HttpResponse:
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, template, {"page": page})
+
+
 @login_required
 def saved(request: HttpRequest) -> HttpResponse:
-    page = Paginator(queries.saved(signed_in(request).pk), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "web/account/saved.html", {"page": page})
+    return _paged(request, queries.saved(signed_in(request).pk), "web/account/saved.html")
 
 
 @require_POST
@@ -79,10 +82,7 @@ def save_article(request: HttpRequest, article_id: int) -> HttpResponseRedirect:
 
 @login_required
 def history(request: HttpRequest) -> HttpResponse:
-    page = Paginator(queries.history(signed_in(request).pk), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "web/account/history.html", {"page": page})
+    return _paged(request, queries.history(signed_in(request).pk), "web/account/history.html")
 
 
 @require_POST
