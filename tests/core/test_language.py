@@ -72,3 +72,37 @@ def test_primary_language_of_a_declared_tag(tag, expected):
 
 def test_a_malformed_hint_is_ignored():
     assert detect_language("Paris", hint="not a language") == ""
+
+
+# Headlines of the demo corpus (UCI News Aggregator, all English) that py3langid alone
+# reads as Nigerian Pidgin: the English publisher's declaration must win (decision 0020).
+PIDGIN_LOOKING_ENGLISH = [
+    "Taylor Swift named top money maker for 2014",
+    "Sbarro files for 2nd bankruptcy in 3 years",
+    "Banks say no to cash from weed businesses",
+    "Xbox LIVE still down for Xbox One users",
+    "Parents say 'no way' to Miley Cyrus",
+]
+
+
+@pytest.mark.parametrize("headline", PIDGIN_LOOKING_ENGLISH)
+def test_the_declared_language_is_a_prior_for_a_short_headline(headline):
+    assert detect_language(headline, prior_odds=1.0) == "pcm"  # the detector alone
+    assert detect_language(headline, hint="en") == "en"
+    assert detect_language(headline, hint="en-GB") == "en"
+
+
+def test_without_a_declaration_the_detector_alone_decides():
+    assert detect_language(PIDGIN_LOOKING_ENGLISH[0]) == "pcm"
+
+
+def test_a_pidgin_publisher_keeps_its_pidgin_headlines():
+    # BBC News Pidgin style (MasakhaNEWS): declared pcm, detected pcm.
+    headline = "Pound fall to all-time low against dollar - Experts explain di implication"
+    assert detect_language(headline, hint="pcm") == "pcm"
+
+
+def test_a_declared_alias_counts_for_the_detectors_label():
+    # Norwegian Bokmål declared as "nb"; py3langid calls it "no". The declared tag is kept.
+    text = "Regjeringen la fram et nytt forslag til statsbudsjett for neste år i dag"
+    assert detect_language(text, hint="nb") == "nb"
