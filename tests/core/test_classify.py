@@ -10,11 +10,15 @@ import pytest
 from newsstand.cli.classify import classify_lines
 from newsstand.core.classification.features import article_terms, tokens
 from newsstand.core.classify import (
+    CATEGORY_ODDS,
     BadModel,
+    FeedVotes,
     NotEnoughExamples,
+    SectionChoice,
     SectionClassifier,
     TrainingOptions,
     choose_section,
+    decide_section,
 )
 from newsstand.core.sections import SECTION_KEYWORDS
 
@@ -312,37 +316,51 @@ def test_missing_member_is_refused(operator_model):
 # --- choosing a section --------------------------------------------------------------------
 
 
-def test_the_feeds_declared_section_wins(default):
+def test_a_true_section_feeds_section_wins(default):
+    # The classifier agreed with this feed's section on 19 of its 20 articles.
+    section_feed = FeedVotes("business", votes=20, agreements=19)
+    assert section_feed.trusted
     choice = choose_section(
-        title="Striker scores twice",
+        title="Striker scores twice as City win the league",
+        text="",
+        known=DEFAULT_SECTIONS,
+        categories=["Sport"],
+        classifier=default,
+        feed=section_feed,
+    )
+    assert (choice.slug, choice.source) == ("business", "feed")
+
+
+def test_a_feeds_folder_does_not_decide_against_the_article(default):
+    # A general feed filed under Business: a clear sport headline stays sport...
+    choice = choose_section(
+        title="Striker scores twice as City win the league",
         text="",
         known=DEFAULT_SECTIONS,
         declared="business",
-        categories=["Sport"],
         classifier=default,
     )
-    assert (choice.slug, choice.source, choice.confidence) == ("business", "feed", 1.0)
-
-
-def test_categories_come_next_then_the_classifier(default):
-    by_category = choose_section(
-        title="Striker scores twice",
-        text="",
-        known=DEFAULT_SECTIONS,
-        declared="motoring",
-        categories=["Local", "Business news"],
-        classifier=default,
-    )
-    assert (by_category.slug, by_category.source) == ("business", "categories")
+    assert (choice.slug, choice.source) == ("sport", "classifier")
+    # ...and so do the categories when they disagree with a clear text.
     by_model = choose_section(
         title="Striker scores twice as City win the league",
         text="",
         known=DEFAULT_SECTIONS,
-        categories=["Local"],
+        categories=["Local", "Business news"],
         classifier=default,
     )
     assert (by_model.slug, by_model.source) == ("sport", "classifier")
     assert 0.5 < by_model.confidence <= 1.0
+
+
+def test_without_a_classifier_only_a_true_section_feed_or_the_categories_decide():
+    known = DEFAULT_SECTIONS
+    assert choose_section(title="Anything", text="", known=known).slug == ""
+    assert choose_section(title="Anything", text="", known=known, declared="world").slug == ""
+    trusted = FeedVotes("world", votes=30, agreements=30)
+    assert choose_section(title="A", text="", known=known, feed=trusted).slug == "world"
+    by_category = choose_section(title="A", text="", known=known, categories=["Business news"])
+    assert (by_category.slug, by_category.source) == ("business", "categories")
 
 
 def test_an_unsure_classifier_leaves_no_section(default):
@@ -350,7 +368,62 @@ def test_an_unsure_classifier_leaves_no_section(default):
         title="", text="", known=DEFAULT_SECTIONS, classifier=default, min_confidence=0.9
     )
     assert (choice.slug, choice.source, choice.confidence) == ("", "", 0.0)
-    assert choose_section(title="Anything", text="", known=DEFAULT_SECTIONS).slug == ""
+
+
+# --- decide_section: the odds ----------------------------------------------------------------
+
+UNSURE = {"sport": 0.5, "business": 0.3, "world": 0.2}
+
+
+def test_the_classifier_alone_takes_its_first_choice():
+    choice = decide_section(UNSURE)
+    assert (choice.slug, choice.source) == ("sport", "classifier")
+    assert choice.confidence == pytest.approx(0.5)
+
+
+def test_the_entrys_categories_multiply_the_odds_of_their_section():
+    choice = decide_section(UNSURE, category="business")
+    assert (choice.slug, choice.source) == ("business", "categories")
+    assert choice.confidence == pytest.approx(0.3 * CATEGORY_ODDS / (0.3 * CATEGORY_ODDS + 0.7))
+    # A section the classifier gives nothing still has a floor for a declaration to lift.
+    floor = decide_section({"sport": 0.99, "science": 0.0}, category="science")
+    assert floor.slug == "sport"  # 0.99 against 0.01 x 20
+    lifted = decide_section({"sport": 0.15, "science": 0.0, "world": 0.85}, category="science")
+    assert lifted.slug == "world"
+    assert lifted.confidence < 0.85
+
+
+def test_a_new_feeds_section_is_a_prior_that_grows_with_agreement():
+    new = FeedVotes("world")
+    assert not new.trusted
+    assert new.odds(3) == pytest.approx(2.0)  # one half against the rest spread over two
+    # 0.2 x 2 = 0.4 does not beat 0.5: the article's own evidence wins.
+    assert decide_section(UNSURE, feeds=[new]).slug == "sport"
+    agreeing = FeedVotes("world", votes=18, agreements=13)  # agreement 14/20, not yet trusted
+    assert not agreeing.trusted
+    choice = decide_section(UNSURE, feeds=[agreeing])
+    assert (choice.slug, choice.source) == ("world", "feed")
+    disagreeing = FeedVotes("world", votes=40, agreements=4)
+    assert decide_section(UNSURE, feeds=[disagreeing]).slug == "sport"
+
+
+@pytest.mark.parametrize(
+    ("votes", "agreements", "trusted"),
+    [(20, 15, True), (100, 75, True), (19, 19, False), (20, 14, False), (0, 0, False)],
+)
+def test_a_true_section_feed_is_learnt_from_agreement(votes, agreements, trusted):
+    feed = FeedVotes("world", votes=votes, agreements=agreements)
+    assert feed.trusted is trusted
+    if trusted:  # it wins even where the classifier gives its section nothing
+        choice = decide_section({"sport": 1.0, "world": 0.0}, feeds=[feed])
+        assert (choice.slug, choice.source) == ("world", "feed")
+        assert choice.confidence == pytest.approx(feed.agreement)
+
+
+def test_a_feed_declaring_an_unknown_section_is_ignored():
+    feed = FeedVotes("motoring", votes=50, agreements=50)
+    assert decide_section(UNSURE, feeds=[feed]).slug == "sport"
+    assert decide_section({}, feeds=[feed]) == SectionChoice("", "", 0.0)
 
 
 # --- `newsstand classify` (classify_lines) -------------------------------------------------

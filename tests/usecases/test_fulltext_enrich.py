@@ -83,10 +83,19 @@ def test_the_operator_model_learns_only_from_sections_the_feeds_declared(publish
     world = Section.objects.get(slug="world")
     sport = Section.objects.get(slug="sport")
     owner = make_publisher()
+    # A true section feed: the classifier agreed with its section on 19 of 20 articles.
     hinted = make_feed(owner, publisher.url("/world.xml"))
     hinted.section_hint = world
+    hinted.section_votes, hinted.section_agreements = 20, 19
     hinted.save()
+    # A general feed filed under World: the classifier agreed on 8 of 20.
+    folder = make_feed(owner, publisher.url("/folder.xml"))
+    folder.section_hint = world
+    folder.section_votes, folder.section_agreements = 20, 8
+    folder.save()
     plain = make_feed(owner, publisher.url("/all.xml"))
+    in_folder = make_article(folder, publisher.url("/e"), title="Filed under World")
+    Article.objects.filter(pk=in_folder.pk).update(section=world)
     from_hint = make_article(hinted, publisher.url("/a"), title="From the world feed")
     from_categories = make_article(plain, publisher.url("/b"), title="Categorised as sport")
     classified = make_article(plain, publisher.url("/c"), title="Sectioned by the classifier")
@@ -134,6 +143,7 @@ def test_the_operator_model_is_trained_saved_and_preferred(publisher, enrichment
     for section in (sport, business):
         feed = make_feed(owner, publisher.url(f"/{section.slug}.xml"))
         feed.section_hint = section
+        feed.section_votes = feed.section_agreements = 40  # true section feeds
         feed.save()
         feeds[section.slug] = feed
     _sectioned(feeds["sport"], sport, SPORT, 20)

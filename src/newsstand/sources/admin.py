@@ -81,9 +81,10 @@ class FeedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_select_related = ("publisher",)
     search_fields = ("url",)
     autocomplete_fields = ("publisher",)
-    readonly_fields = FEED_FETCH_STATE
+    readonly_fields = (*FEED_FETCH_STATE, "section_votes", "section_agreements")
     fieldsets = (
         (None, {"fields": ("url", "publisher", "title", "section_hint")}),
+        ("Section checked by the classifier", {"fields": ("section_votes", "section_agreements")}),
         ("Schedule", {"fields": ("state", "interval_seconds", "next_fetch_at")}),
         ("Last fetch", {"fields": FEED_FETCH_STATE}),
     )

@@ -61,6 +61,11 @@ class Feed(models.Model):
     section_hint = models.ForeignKey(
         Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="feeds"
     )
+    # How often the section classifier agreed with ``section_hint`` on this feed's articles:
+    # a feed whose section it confirms is a true section feed, whose section then wins
+    # (newsstand.core.classify.FeedVotes; decision 0020).
+    section_votes = models.PositiveIntegerField(default=0)
+    section_agreements = models.PositiveIntegerField(default=0)
     full_text = models.CharField(
         max_length=8, choices=FullTextMode.choices, default=FullTextMode.AUTO
     )
