@@ -168,3 +168,72 @@ def test_quality_on_the_hand_labelled_sets(name: str) -> None:
     precision, recall = _score(DATA / name)
     assert precision >= 0.85, precision
     assert recall >= 0.8, recall
+
+
+@pytest.mark.parametrize("name", ["demo-headlines.jsonl", "demo-headlines-holdout.jsonl"])
+def test_precision_on_the_demo_headlines(name: str) -> None:
+    # Headlines say little and Title Case hides names: recall is low by design (0.41 at
+    # decision 0020), precision is what counts. Floors under what it reaches (0.875 both).
+    precision, recall = _score(DATA / name)
+    assert precision >= 0.85, precision
+    assert recall >= 0.35, recall
+
+
+# --- headlines (decision 0020) --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Taylor Swift Tops Billboard's 2014 'Money Makers' List",
+        "Prince George and Kate visit Australia",
+        "Stacy Keibler Weds Jared Pobre Months After George Clooney Split",
+    ],
+)
+def test_a_first_name_alone_is_not_a_place(title: str) -> None:
+    found = kinds(title)
+    assert found.get("Taylor") != "place" and found.get("George") != "place", found
+
+
+def test_a_first_name_after_a_place_preposition_may_be_the_town() -> None:
+    assert kinds("Floods cut roads in George and Knysna", "")["George"] == "place"
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("WATCH: Kim Kardashian arrives in Paris", {"Kim Kardashian": "person", "Paris": "place"}),
+        ("VIDEO: Apple unveils new iPad", {"Apple": "org"}),
+        ("UPDATE 2-GM recalls 1.5 mln vehicles", {"GM": "org"}),
+        ("BREAKING: Fed holds rates", {"Federal Reserve": "org"}),
+        ("IRELAND: Fyffes agrees merger", {"Ireland": "place"}),
+    ],
+)
+def test_a_headline_label_in_capitals_is_no_organisation(title: str, expected: dict) -> None:
+    found = kinds(title)
+    assert not {"WATCH", "VIDEO", "UPDATE", "BREAKING"} & set(found), found
+    for name, kind in expected.items():
+        assert found.get(name) == kind, found
+
+
+def test_a_listed_acronym_counts_only_in_capitals() -> None:
+    assert "World Health Organization" not in kinds("The Bachelor Finale: Who Will He Choose?")
+    assert kinds("WHO warns of a measles outbreak")["World Health Organization"] == "org"
+
+
+def test_a_question_opening_with_will_is_not_a_name() -> None:
+    assert "Will Chaori" not in kinds("Will Chaori default spell reform for China's debt markets?")
+    assert kinds("Will Smith joins the cast of the sequel")["Will Smith"] == "person"
+
+
+def test_a_person_of_an_organisation_is_two_entities() -> None:
+    found = kinds("x", "Claudia Mo of the Civic Party won a seat, and the Bank of England spoke.")
+    assert found["Claudia Mo"] == "person"
+    assert found["Civic Party"] == "org"
+    assert found["Bank of England"] == "org"
+
+
+def test_museums_and_space_centres_are_places() -> None:
+    found = kinds("x", "The shuttle goes to the Kennedy Space Center and the Tang Teaching Museum.")
+    assert found["Kennedy Space Center"] == "place"
+    assert found["Tang Teaching Museum"] == "place"

@@ -51,6 +51,7 @@ class _Word:
     initial: bool  # the first word of a sentence (or after a dash)
     possessive: bool = False
     cut_after: bool = False  # "Delhi-based": the name ends here
+    question: bool = False  # the first word of a sentence that ends with "?"
 
 
 @dataclass
@@ -72,6 +73,7 @@ def extract_entities(title: str, text: str, *, language: str = "en") -> list[Men
     if language.split("-")[0].lower() not in SUPPORTED_LANGUAGES:
         return []
     lex = lexicon()
+    title = _without_label(title, lex)
     candidates = _candidates(text, lex)
     if _is_title_case(title):
         surfaces = {fold(c.name) for c in candidates}
@@ -82,6 +84,21 @@ def extract_entities(title: str, text: str, *, language: str = "en") -> list[Men
 
 
 # --- words ---------------------------------------------------------------------------
+
+# "WATCH: ", "UPDATE 2-", "IRELAND: ", "DEAN: " at the start of a headline.
+_LABEL = re.compile(r"^\s*([A-Z][A-Z.&' ]{1,24}?)(?:\s+\d+)?\s*(?::|\s[-\u2013\u2014|]|-(?=\S))\s*")
+
+
+def _without_label(title: str, lex: Lexicon) -> str:
+    """The headline less a leading label in capitals ("WATCH:", "UPDATE 2-", a columnist's
+    name), unless the label is a known place or organisation (a dateline: "IRELAND:")."""
+    match = _LABEL.match(title)
+    if match is None:
+        return title
+    label = match.group(1).strip()
+    if fold(label) in lex.places or lex.org(label) is not None:
+        return title
+    return title[match.end() :]
 
 
 def _char_class(test: Callable[[str], bool]) -> str:
@@ -132,6 +149,7 @@ def _runs(text: str) -> list[_Run]:
         acronym = _ACRONYM_AFTER.match(text, end)
         words = [_word(token) for token in match.group().split()]
         words[0].initial = _starts_sentence(before)
+        words[0].question = words[0].initial and _ends_in_question(text, end)
         runs.extend(
             _cut(
                 words,
@@ -152,6 +170,15 @@ def _last_word(before: str) -> str:
     while i and (tail[i - 1].isalnum() or tail[i - 1] in "'\u2019"):
         i -= 1
     return tail[i:].lower()
+
+
+def _ends_in_question(text: str, start: int) -> bool:
+    """Whether the sentence going on at ``start`` ends with a question mark."""
+    match = _SENTENCE_END.search(text, start)
+    return match is not None and match.group() == "?"
+
+
+_SENTENCE_END = re.compile(r"[.!?\n]")
 
 
 def _starts_sentence(before: str) -> bool:
@@ -255,7 +282,26 @@ def _split_at_titles(run: list[_Word], lex: Lexicon) -> list[_Candidate]:
         cue = "" if of_follows else PERSON
     if current:
         pieces.append(_Candidate(current, cue=cue))
-    return [part for piece in pieces for part in _split_office(piece, lex)]
+    offices = [part for piece in pieces for part in _split_office(piece, lex)]
+    return [part for piece in offices for part in _split_affiliation(piece, lex)]
+
+
+def _split_affiliation(piece: _Candidate, lex: Lexicon) -> list[_Candidate]:
+    """ "Wu Chi-wai of the Democratic Party" -> "Wu Chi-wai" (a person), "Democratic Party":
+    a person's name, "of", then the organisation or place they belong to. A name that opens
+    with an organisation's word ("Bank of England", "University of Texas") is left whole."""
+    words = piece.words
+    for k in range(1, len(words) - 1):
+        if words[k].text != "of":
+            continue
+        left, right = words[:k], _trim_connectors(list(words[k + 1 :]))
+        if not right or not 2 <= len(left) <= 4:
+            continue
+        first = fold(left[0].text)
+        heads = cues.ORG_HEADS | cues.TITLES | cues.PLACE_HEADS | cues.FOREIGN_ORG_HEADS
+        if first in lex.given_names and not any(fold(w.text) in heads for w in left):
+            return [_Candidate(left, cue=PERSON), _Candidate(right)]
+    return [piece]
 
 
 def _split_office(piece: _Candidate, lex: Lexicon) -> list[_Candidate]:
@@ -316,8 +362,10 @@ def _trim_connectors(words: list[_Word]) -> list[_Word]:
 def _strippable_initial(words: list[_Word], lex: Lexicon) -> bool:
     """ "Four National Basketball Association": a sentence starts with a common word."""
     first = words[0].text
+    if first.lower() in cues.QUESTION_OPENERS and words[0].question:
+        return True
     key = fold(" ".join(w.text for w in words))
-    if key in lex.places or key in lex.orgs:
+    if key in lex.places or lex.org(" ".join(w.text for w in words)) is not None:
         return False
     return first.lower() in lex.common_words and fold(first) not in lex.given_names
 
@@ -340,7 +388,12 @@ def _title_case_candidates(title: str, surfaces: set[str], lex: Lexicon) -> list
         while i < len(run):
             for j in range(min(len(run), i + MAX_WORDS), i, -1):
                 key = fold(" ".join(w.text for w in run[i:j]))
-                known = key in lex.orgs or (key in lex.places and not _weak_place(key, lex))
+                written = " ".join(w.text for w in run[i:j])
+                known = lex.org(written) is not None or (
+                    key in lex.places
+                    and not _weak_place(key, lex)
+                    and not _given_name_city(run, i, j, lex)
+                )
                 if key in surfaces or known:
                     found.append(_Candidate(run[i:j]))
                     i = j
@@ -356,6 +409,36 @@ def _weak_place(key: str, lex: Lexicon) -> bool:
     return place is not None and place.kind == "city" and key in lex.common_words
 
 
+def _is_facility(words: list[_Word]) -> bool:
+    last = fold(words[-1].text)
+    if last in cues.FACILITY_SUFFIXES:
+        return True
+    return last in {"center", "centre"} and fold(words[-2].text) in cues.FACILITY_CENTRES
+
+
+def _given_name_city(run: list[_Word], i: int, j: int, lex: Lexicon) -> bool:
+    """ "Taylor Swift", "Jennifer Lawrence": a town named like a person's first or last name,
+    next to another capitalised word of the headline."""
+    if j - i != 1:
+        return False
+    place = lex.places.get(fold(run[i].text))
+    if place is None or place.kind != "city":
+        return False
+    before = i > 0 and fold(run[i - 1].text) in lex.given_names
+    after = j < len(run) and fold(run[i].text) in lex.given_names and run[j].cap
+    return before or after
+
+
+def _given_name_alone(candidate: _Candidate, lex: Lexicon) -> bool:
+    """A single word that is a given name and a town: a person ("Prince George") unless a
+    place preposition comes before it ("in George")."""
+    key = fold(candidate.words[0].text)
+    place = lex.places.get(key)
+    if key not in lex.given_names or place is None or place.kind != "city":
+        return False
+    return candidate.prev not in cues.PLACE_PREPOSITIONS
+
+
 # --- typing ----------------------------------------------------------------------------
 
 
@@ -367,9 +450,12 @@ def _type(candidate: _Candidate, lex: Lexicon) -> Typed | None:
     single = len(words) == 1
     if key in cues.NOT_NAMES or _is_demonym_phrase(key, lex):
         return None
-    if key in lex.orgs:
-        return _typed(ORG, lex.orgs[key], STRONG, words)
+    org = lex.org(name)
+    if org is not None:
+        return _typed(ORG, org, STRONG, words)
     place = lex.places.get(key)
+    if place is not None and single and _given_name_alone(candidate, lex):
+        place = None  # "George", "Taylor": a first name, not the town of that name
     if place is not None and not (single and words[0].initial and _weak_place(key, lex)):
         # A city's name is often a surname too ("Bush"): it may still join a person.
         strength = CUE if place.kind == "city" else STRONG
@@ -378,6 +464,8 @@ def _type(candidate: _Candidate, lex: Lexicon) -> Typed | None:
     if not single and last in cues.EVENT_SUFFIXES:
         return None  # "Republican National Convention", "Nobel Peace Prize"
     second = words[1].text.lower() if len(words) > 1 else ""
+    if not single and _is_facility(words):
+        return _typed(PLACE, name, STRONG, words)  # "Kennedy Space Center", "Tate Museum"
     if not single and last in cues.ORG_SUFFIXES:
         return _typed(ORG, name, STRONG, words)
     if (first in cues.ORG_HEADS and second in {"of", "for"}) or (
@@ -451,6 +539,7 @@ def _is_acronym(text: str, lex: Lexicon) -> bool:
         and letters.isalpha()
         and letters.isupper()
         and letters.lower() not in cues.ACRONYM_STOP
+        and letters.lower() not in cues.HEADLINE_LABELS
         and letters.lower() not in lex.common_words
         and not set(letters) <= set("IVXLCDM")  # "XXI"
     )

@@ -78,7 +78,7 @@ ORG_HEADS = _words(
     """
     academy agency association bank board bureau center centre church college commission
     committee council court department federation fund house institute league ministry
-    museum office organisation organization party school society union university
+    office organisation organization party school society union university
     """
 )
 FOREIGN_ORG_HEADS = _words(
@@ -169,5 +169,34 @@ BREAKS = _words(
 ORG_PREFIXES = _words(
     """
     air
+    """
+)
+# Labels that open a headline ("WATCH:", "UPDATE 2-"), and other words written in capitals
+# that name nothing: never an organisation's acronym.
+HEADLINE_LABELS = _words(
+    """
+    alert analysis audio breaking comment correction corrected editorial exclusive explainer
+    factbox feature gallery graphic insight interview listen live latest letter letters must
+    new news now opinion photo photos pictures podcast poll preview quiz recap refile report
+    review sponsored timeline update updated urgent video videos watch wrapup
+    """
+)
+# Sentence-opening words that are also given names: in a question ("Will Chaori default...?")
+# they are the verb, not a name.
+QUESTION_OPENERS = _words(
+    """
+    will may can could should would
+    """
+)
+# Buildings and grounds that are places, not organisations ("Kennedy Space Center",
+# "Tang Teaching Museum"): the last word, or "centre" after one of FACILITY_CENTRES.
+FACILITY_SUFFIXES = _words(
+    """
+    aquarium museum planetarium zoo
+    """
+)
+FACILITY_CENTRES = _words(
+    """
+    art arts convention conference exhibition science shopping space visitor
     """
 )

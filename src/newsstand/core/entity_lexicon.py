@@ -30,6 +30,16 @@ class Lexicon:
     given_names: frozenset[str]  # folded
     common_words: frozenset[str]  # lower case, as written in running text
     demonyms: frozenset[str]  # folded
+    acronyms: frozenset[str] = frozenset()  # folded names listed in capitals ("WHO", "SEC")
+
+    def org(self, written: str) -> str | None:
+        """The canonical name of a known organisation written so, or None. A name listed
+        in capitals matches only in capitals: "WHO" is the World Health Organization,
+        "Who" is not."""
+        key = fold(written)
+        if key in self.acronyms and not written.replace(".", "").isupper():
+            return None
+        return self.orgs.get(key)
 
 
 @lru_cache(maxsize=65536)
@@ -70,6 +80,11 @@ def _orgs() -> dict[str, str]:
     return orgs
 
 
+def _acronyms() -> frozenset[str]:
+    names = [line.split("\t")[0] for line in _lines("orgs.tsv")]
+    return frozenset(fold(name) for name in names if name.isupper() and name.isalpha())
+
+
 def _names(filename: str, *, per_line: bool) -> frozenset[str]:
     """Folded names: one per line, or many per line separated by spaces."""
     lines = _lines(filename)
@@ -88,4 +103,5 @@ def lexicon() -> Lexicon:
         given_names=_names("given_names.txt", per_line=False),
         common_words=common,
         demonyms=_names("demonyms.txt", per_line=True),
+        acronyms=_acronyms(),
     )
