@@ -34,6 +34,8 @@ _SAME_LANGUAGE = {"nb": "no", "fil": "tl", "iw": "he", "in": "id"}
 
 
 class _Identifier(Protocol):
+    def classify(self, text: str) -> tuple[str, float]: ...
+
     def rank(self, text: str) -> list[tuple[str, float]]: ...
 
 
@@ -50,9 +52,15 @@ def detect_language(text: str, *, hint: str = "", prior_odds: float = PRIOR_ODDS
     sample = " ".join(text[:MAX_CHARS].split())
     if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
         return declared
-    probabilities = dict(_identifier().rank(sample))
     prior = _SAME_LANGUAGE.get(declared, declared)
-    if prior in probabilities and prior_odds != 1.0:
+    first, confidence = _identifier().classify(sample)
+    if first == prior:
+        return declared  # the prior only adds to it; unsure or not, the answer is the same
+    if not prior or prior_odds == 1.0:
+        sure = confidence >= MIN_CONFIDENCE and first != _NO_LANGUAGE
+        return str(first) if sure else declared
+    probabilities = dict(_identifier().rank(sample))
+    if prior in probabilities:
         probabilities[prior] *= prior_odds
         total = sum(probabilities.values())
         probabilities = {language: p / total for language, p in probabilities.items()}
