@@ -9,7 +9,7 @@ the environment themselves (an import-linter contract and tests/test_layers.py k
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +19,7 @@ from newsstand.core.schedule import ScheduleBounds
 from newsstand.net.fetch import FetchPolicy
 from newsstand.usecases.enrich import MODEL_FILE, EnrichConfig
 from newsstand.usecases.fulltext import FullTextConfig
+from newsstand.usecases.pictures import MODES, PictureConfig
 from newsstand.usecases.refresh import RefreshConfig
 from newsstand.usecases.scheduling import SchedulingConfig
 
@@ -34,6 +35,7 @@ class Configuration:
     full_text: FullTextConfig
     enrichment: EnrichConfig
     scheduling: SchedulingConfig
+    pictures: PictureConfig
     text_model_cache: Path  # the text encoder's quantised model, between processes
 
     @property
@@ -63,13 +65,34 @@ def build_configuration(
     full_text = FullTextConfig(
         policy=policy, batch=tuning.fulltext_batch, per_host=tuning.fulltext_per_host
     )
-    scheduling = SchedulingConfig(refresh_batch=refresh.batch, extract_batch=full_text.batch)
+    pictures = _pictures(tuning, policy, data_dir)
+    scheduling = SchedulingConfig(
+        refresh_batch=refresh.batch,
+        extract_batch=full_text.batch,
+        picture_batch=pictures.batch if pictures.mode == "proxy" else 0,
+    )
     return Configuration(
         refresh=refresh,
         full_text=full_text,
         enrichment=EnrichConfig(section_model=data_dir / MODEL_FILE),
         scheduling=scheduling,
+        pictures=pictures,
         text_model_cache=text_model_cache,
+    )
+
+
+def _pictures(tuning: Tuning, policy: FetchPolicy, data_dir: Path) -> PictureConfig:
+    """Raises ``ImproperlyConfigured`` for an unknown ``NEWSSTAND_IMAGES``."""
+    if tuning.images not in MODES:
+        from django.core.exceptions import ImproperlyConfigured
+
+        choices = ", ".join(MODES)
+        raise ImproperlyConfigured(f"NEWSSTAND_IMAGES must be one of {choices}, not {tuning.images!r}")
+    return PictureConfig(
+        mode=tuning.images,  # type: ignore[arg-type]
+        cache_dir=data_dir / "pictures",
+        cache_bytes=tuning.image_cache_bytes,
+        policy=replace(policy, timeout=15.0, max_bytes=tuning.image_max_bytes, per_host=4),
     )
 
 

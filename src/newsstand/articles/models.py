@@ -131,3 +131,53 @@ class ArticleEntity(models.Model):
             models.UniqueConstraint(fields=["article", "entity"], name="articleentity_unique")
         ]
         indexes = [models.Index(fields=["entity", "article"], name="articleentity_by_entity")]
+
+
+class PictureKind(models.TextChoices):
+    LEAD = "lead", "an article's lead picture"
+    ICON = "icon", "a publisher's icon"
+
+
+class PictureState(models.TextChoices):
+    PENDING = "pending", "waiting to be fetched"
+    READY = "ready", "fetched and resized"
+    FAILED = "failed", "failed"
+
+
+class Picture(models.Model):
+    """A publisher's picture (an article's lead picture, a publisher's icon), fetched once
+    by the images task through the guarded fetcher and kept resized in the picture cache
+    on disk, so that readers' browsers load pictures from Newsstand, never from
+    publishers. Keyed by the SHA-256 of its URL, which also names its files."""
+
+    key = models.CharField(max_length=64, unique=True)
+    url = models.URLField(max_length=2048)
+    kind = models.CharField(max_length=8, choices=PictureKind.choices, default=PictureKind.LEAD)
+    state = models.CharField(
+        max_length=8, choices=PictureState.choices, default=PictureState.PENDING
+    )
+    width = models.PositiveIntegerField(default=0, help_text="of the largest file kept")
+    height = models.PositiveIntegerField(default=0)
+    widths = models.CharField(max_length=64, blank=True, help_text="widths kept on disk")
+    stored_bytes = models.PositiveIntegerField(default=0)
+    error_code = models.CharField(max_length=40, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    created_at = models.DateTimeField()
+    fetched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="picture_due"),
+            models.Index(fields=["state", "fetched_at"], name="picture_oldest_ready"),
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+    @property
+    def width_list(self) -> list[int]:
+        return [int(w) for w in self.widths.split(",") if w.isdigit()]

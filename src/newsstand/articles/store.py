@@ -24,6 +24,8 @@ from django.db import connection
 from django.db.models import Q
 
 from newsstand.articles.models import Article, ArticleFeed, FullTextState
+from newsstand.articles.pictures import register_pictures
+from newsstand.core.images import html_images
 from newsstand.core.ingest import (
     ENTRY_ROW_FIELDS,
     ROW_HASH,
@@ -34,6 +36,8 @@ from newsstand.core.ingest import (
     utc_text,
 )
 
+_ROW_IMAGE = ENTRY_ROW_FIELDS.index("image")
+_ROW_CONTENT = ENTRY_ROW_FIELDS.index("content")
 # Rows per INSERT: SQLite allows 32,766 bound values; 20 columns x 500 rows stays below.
 INSERT_CHUNK = 500
 
@@ -191,13 +195,25 @@ def _publisher_has_articles(publisher_id: int) -> bool:
         return cursor.fetchone() is not None
 
 
+def _pictures_of(rows: Sequence[EntryRow]) -> list[str]:
+    """The lead pictures of new articles and the pictures in their text."""
+    found = []
+    for row in rows:
+        found.append(str(row[_ROW_IMAGE] or ""))
+        content = str(row[_ROW_CONTENT] or "")
+        if "<img" in content:
+            found.extend(image.url for image in html_images(content))
+    return found
+
+
 def store_rows(
     *, feed_id: int, publisher_id: int, rows: Sequence[EntryRow], now: datetime
 ) -> StoreReport:
     """Insert the rows that are new articles and link every row's article to the feed.
 
     Rows come from ``core.ingest`` with their section and full-text decision; new
-    articles are stored with both, in the same statement. Must run inside a transaction
+    articles are stored with both, in the same statement, and their lead pictures are
+    registered for the images task. Must run inside a transaction
     that holds the publisher's lock (see the caller).
     """
     if not rows:
@@ -222,4 +238,5 @@ def store_rows(
     elif fresh:
         linked.update(_insert_returning(publisher_id, fresh, first_seen))
     _link(feed_id, list(linked), first_seen)
+    register_pictures(_pictures_of(fresh), now=now)
     return StoreReport(new=len(fresh), seen=seen)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, NamedTuple
 
+from newsstand.core.images import ImageCandidate
+
 ContentType = Literal["html", "text"]
 
 
@@ -99,6 +101,9 @@ class ParsedEntry:
     comments: str = ""
     language: str = ""
     rights: str = ""  # licence or copyright of this entry (dc:rights, Atom rights)
+    # Every picture the entry offers with what the feed says of its size (media:content,
+    # media:thumbnail, JSON Feed image); ``image`` is the parser's first pick among them.
+    media: tuple[ImageCandidate, ...] = ()
     # The details behind ``authors`` and ``categories`` (same items, same order), and
     # every link of the entry (``link`` is the alternate one among them).
     people: tuple[Person, ...] = ()

@@ -286,3 +286,30 @@ class ConfigurationError(NewsstandError):
     """A setting's value cannot be used (it names what is wrong and how to write it)."""
 
     code = "configuration"
+
+
+# --- pictures -----------------------------------------------------------------
+
+
+class PictureError(NewsstandError):
+    """A publisher's picture could not be made into one the reader shows."""
+
+    code = "picture"
+
+
+class NotAnImage(PictureError):
+    """The bytes are not a JPEG, PNG, GIF or WebP picture (or the picture is broken)."""
+
+    code = "not_an_image"
+
+
+class ImageRefused(PictureError):
+    """The picture is refused: an SVG drawing, or a pixel, icon or strip as a lead."""
+
+    code = "image_refused"
+
+
+class PictureTooLarge(PictureError):
+    """The picture declares more pixels than the limit (a decompression bomb)."""
+
+    code = "picture_too_large"

@@ -8,11 +8,13 @@ capped, and a content hash computed for exact-duplicate detection.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 
 from newsstand.core.entries import Content, Enclosure, EntryCandidate, ParsedEntry, ParsedFeed
+from newsstand.core.images import ImageCandidate, choose_image, html_images
 from newsstand.core.sanitize import (
     collapse_whitespace,
     collapsed_utf8,
@@ -31,6 +33,7 @@ MAX_CATEGORIES = 50
 MAX_NAME_CHARS = 200
 MAX_RIGHTS_CHARS = 1_000
 _INPUT_SLACK = 2  # raw HTML beyond twice the cap is cut before sanitising
+MAX_HTML_IMAGES = 3  # of an entry's HTML, the first pictures considered for its lead
 
 
 def _title(entry: ParsedEntry) -> str:
@@ -151,13 +154,41 @@ def normalise_entry(
         published=published,
         updated=_clamp(entry.updated, now),
         categories=_names(entry.categories, MAX_CATEGORIES),
-        image=safe_url(entry.image, feed_url) if entry.image else "",
+        image=lead_image(entry, feed_url, content_html or summary_html),
         comments=safe_url(entry.comments, feed_url) if entry.comments else "",
         language=(entry.language or language)[:35],
         content_hash=digest,
         enclosures=_enclosures(entry, feed_url),
         rights=_rights(entry.rights or rights),
     )
+
+
+def lead_image(entry: ParsedEntry, feed_url: str, html: str) -> str:
+    """The entry's lead picture (``core.images.choose_image``): among the feed's media,
+    the parser's pick and image enclosures, else the first pictures of its HTML; every
+    URL checked and made absolute first; "" when none is a news picture."""
+    offered = [*entry.media, ImageCandidate(entry.image, "feed")] if entry.image else entry.media
+    candidates = [
+        *offered,
+        *(
+            ImageCandidate(e.url, "enclosure", mime_type=e.type)
+            for e in entry.enclosures
+            if e.type.lower().startswith("image/")
+        ),
+    ]
+    chosen = choose_image(_checked(candidates, feed_url))
+    if chosen or not html:
+        return chosen
+    return choose_image(_checked(html_images(html)[:MAX_HTML_IMAGES], feed_url))
+
+
+def _checked(candidates: Sequence[ImageCandidate], base: str) -> list[ImageCandidate]:
+    checked = []
+    for candidate in candidates:
+        url = safe_url(candidate.url, base)
+        if url:
+            checked.append(replace(candidate, url=url) if url != candidate.url else candidate)
+    return checked
 
 
 def normalise_entries(feed: ParsedFeed, *, feed_url: str, now: datetime) -> list[EntryCandidate]:

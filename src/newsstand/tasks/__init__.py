@@ -20,6 +20,7 @@ from newsstand.compute.text_model import text_encoder
 from newsstand.configuration import configuration
 from newsstand.usecases.enrich import enrich_pending, train_operator_model
 from newsstand.usecases.fulltext import extract_pending
+from newsstand.usecases.pictures import fetch_pending_pictures
 from newsstand.usecases.refresh import refresh_feeds
 from newsstand.usecases.scheduling import Job
 from newsstand.usecases.stories import ASSIGN_BATCH, assign_pending, regroup_open_stories
@@ -27,6 +28,11 @@ from newsstand.usecases.stories import ASSIGN_BATCH, assign_pending, regroup_ope
 FETCH_QUEUE = "fetch"
 FULLTEXT_QUEUE = "fulltext"
 ENRICH_QUEUE = "enrich"
+IMAGES_QUEUE = "images"
+# Workers take the highest priority first: what makes fetched articles readable (their
+# section, their story) before the next fetches, pictures after everything else.
+ENRICH_PRIORITY = 10
+IMAGES_PRIORITY = -10
 
 
 @task(queue_name=FETCH_QUEUE)
@@ -49,7 +55,7 @@ def extract_pending_articles() -> dict[str, Any]:
     return {**dataclasses.asdict(report), "errors": dict(report.errors)}
 
 
-@task(queue_name=ENRICH_QUEUE)
+@task(queue_name=ENRICH_QUEUE, priority=ENRICH_PRIORITY)
 def enrich_new_articles() -> dict[str, Any]:
     """Language, section and entities of one batch of articles not yet enriched."""
     config = configuration()
@@ -57,7 +63,7 @@ def enrich_new_articles() -> dict[str, Any]:
     return dataclasses.asdict(report)
 
 
-@task(queue_name=ENRICH_QUEUE)
+@task(queue_name=ENRICH_QUEUE, priority=ENRICH_PRIORITY)
 def assign_new_stories() -> dict[str, Any]:
     """Put one batch of enriched articles into their stories (see usecases.stories)."""
     encoder = text_encoder(configuration().text_model_cache)
@@ -76,6 +82,13 @@ def train_section_model() -> dict[str, Any]:
     return dataclasses.asdict(train_operator_model(config=configuration().enrichment))
 
 
+@task(queue_name=IMAGES_QUEUE, priority=IMAGES_PRIORITY)
+def fetch_pictures() -> dict[str, Any]:
+    """Fetch, check, resize and keep one batch of publishers' pictures."""
+    report = fetch_pending_pictures(configuration().pictures, now=timezone.now())
+    return dataclasses.asdict(report)
+
+
 JOBS: dict[Job, Task[Any, Any]] = {
     Job.REFRESH: refresh_due_feeds,
     Job.EXTRACT: extract_pending_articles,
@@ -83,4 +96,5 @@ JOBS: dict[Job, Task[Any, Any]] = {
     Job.ASSIGN: assign_new_stories,
     Job.REGROUP: regroup_stories,
     Job.TRAIN: train_section_model,
+    Job.PICTURES: fetch_pictures,
 }

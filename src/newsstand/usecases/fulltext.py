@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from newsstand.articles.claims import claim_articles, host_of
 from newsstand.articles.models import Article, FullTextState
+from newsstand.articles.pictures import register_pictures
 from newsstand.core.errors import (
     FetchError,
     HTTPStatusError,
@@ -44,6 +45,7 @@ from newsstand.core.errors import (
 )
 from newsstand.core.extract import ExtractedArticle, extract_article, needs_full_text
 from newsstand.core.extraction.decode import page_of
+from newsstand.core.images import better_lead_image, html_images
 from newsstand.core.robots import (
     RobotsDisallowed,
     RobotsRules,
@@ -330,8 +332,9 @@ def _store(
     if extracted.html and extracted.word_count >= existing_words:
         changes["content"] = extracted.html
         changes["word_count"] = extracted.word_count
-    if extracted.lead_image and not article.image:
-        changes["image"] = extracted.lead_image[:2048]
+    lead = better_lead_image(article.image, extracted.lead_image)
+    if lead != article.image:
+        changes["image"] = lead
     if extracted.authors and not article.authors:
         changes["authors"] = list(extracted.authors)
     if extracted.title and not article.title:
@@ -340,7 +343,11 @@ def _store(
         changes["language"] = extracted.language[:16]  # a hint: enrich detects the language
     if _feed_gave_no_date(article) and extracted.published and extracted.published <= now:
         changes["published_at"] = extracted.published
-    return bool(_held(article, lease_until).update(**changes))
+    held = bool(_held(article, lease_until).update(**changes))
+    if held:
+        figures = [image.url for image in html_images(str(changes.get("content", "")))]
+        register_pictures([lead, *figures], now=now)
+    return held
 
 
 def _feed_gave_no_date(article: Article) -> bool:

@@ -20,6 +20,7 @@ from typing import Protocol
 
 from newsstand.articles.claims import pending_count as due_article_count
 from newsstand.articles.models import Article
+from newsstand.articles.pictures import pending_count as due_picture_count
 from newsstand.sources.claims import pending_count as due_feed_count
 from newsstand.usecases.stories import close_quiet_stories, has_pending, has_stories_to_regroup
 
@@ -33,6 +34,7 @@ class Job(StrEnum):
     ASSIGN = "assign"  # stories of one batch of enriched articles
     REGROUP = "regroup"  # join the open stories that tell one event
     TRAIN = "train"  # the operator's section model
+    PICTURES = "pictures"  # fetch and resize one batch of publishers' pictures
 
 
 class TaskQueue(Protocol):
@@ -57,6 +59,7 @@ class SchedulingConfig:
     enrich_batch: int = 500
     regroup_every: timedelta = timedelta(minutes=10)  # open stories compared for joining
     train_every: timedelta = timedelta(days=1)
+    picture_batch: int = 40  # 0: pictures are not fetched (linked directly, or off)
 
 
 def schedule_tick(queue: TaskQueue, *, now: datetime, config: SchedulingConfig) -> int:
@@ -71,6 +74,11 @@ def schedule_tick(queue: TaskQueue, *, now: datetime, config: SchedulingConfig) 
             Job.ENRICH,
             due=Article.objects.filter(enriched_at__isnull=True).count(),
             batch=config.enrich_batch,
+        )
+        + (
+            _top_up(queue, Job.PICTURES, due=due_picture_count(now), batch=config.picture_batch)
+            if config.picture_batch
+            else 0
         )
         # One assignment task at a time: assigners take turns on one lock anyway.
         + _top_up(queue, Job.ASSIGN, due=int(has_pending(now)), batch=1)

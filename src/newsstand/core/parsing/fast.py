@@ -16,6 +16,7 @@ import fastfeedparser
 from fastfeedparser import main as _ffp_main
 
 from newsstand.core.entries import Content, Enclosure, Link, ParsedEntry, ParsedFeed, Person, Tag
+from newsstand.core.images import ImageCandidate
 from newsstand.core.parsing.common import (
     MAX_ENTRIES,
     alternate_link,
@@ -123,6 +124,26 @@ def _image(entry: dict[str, Any]) -> str:
     return ""
 
 
+def _media(entry: dict[str, Any]) -> tuple[ImageCandidate, ...]:
+    """The entry's media:content pictures with their declared sizes."""
+    found = []
+    for media in entry.get("media_content") or ():
+        if not isinstance(media, dict) or not isinstance(media.get("url"), str):
+            continue
+        medium, type_ = str(media.get("medium") or ""), str(media.get("type") or "")
+        if medium == "image" or type_.startswith("image/") or not (medium or type_):
+            found.append(
+                ImageCandidate(
+                    str(media["url"]),
+                    "media_content",
+                    int_or_none(media.get("width")) or 0,
+                    int_or_none(media.get("height")) or 0,
+                    type_,
+                )
+            )
+    return tuple(found)
+
+
 def _enclosures(entry: dict[str, Any]) -> tuple[Enclosure, ...]:
     found: list[Enclosure] = []
     for item in entry.get("enclosures") or ():
@@ -217,6 +238,7 @@ def _entry(
         image=_image(entry),
         enclosures=_enclosures(entry),
         comments=str(entry.get("comments") or "").strip(),
+        media=_media(entry),
         people=people,
         tags=tags,
         links=links,

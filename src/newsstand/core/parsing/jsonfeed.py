@@ -11,6 +11,7 @@ from typing import Any
 
 from newsstand.core.entries import Content, Enclosure, Link, ParsedEntry, ParsedFeed, Person, Tag
 from newsstand.core.errors import NotAFeed, ParseError
+from newsstand.core.images import ImageCandidate
 from newsstand.core.parsing.common import (
     content_or_none,
     datetime_from_iso,
@@ -91,6 +92,11 @@ def _entry(item: dict[str, Any], feed_people: tuple[Person, ...]) -> ParsedEntry
         categories=categories,
         image=_str(item.get("image")) or _str(item.get("banner_image")),
         enclosures=_enclosures(item),
+        media=tuple(
+            ImageCandidate(url, "jsonfeed")
+            for url in (_str(item.get("image")), _str(item.get("banner_image")))
+            if url
+        ),
         language=_str(item.get("language")),
         people=people,
         tags=tuple(Tag(term) for term in categories),

@@ -24,6 +24,7 @@ from newsstand.core.entries import (
     Person,
 )
 from newsstand.core.errors import NotAFeed
+from newsstand.core.images import ImageCandidate
 from newsstand.core.parsing.common import (
     alternate_link,
     content_or_none,
@@ -103,6 +104,27 @@ def _image(entry: dict[str, Any]) -> str:
     return ""
 
 
+def _media(entry: dict[str, Any]) -> tuple[ImageCandidate, ...]:
+    """The entry's media:content pictures and media:thumbnails with their declared sizes."""
+    found = []
+    for key, origin in (("media_content", "media_content"), ("media_thumbnail", "media_thumbnail")):
+        for media in entry.get(key) or ():
+            if not isinstance(media, dict) or not isinstance(media.get("url"), str):
+                continue
+            medium, type_ = str(media.get("medium") or ""), str(media.get("type") or "")
+            if key == "media_thumbnail" or medium == "image" or type_.startswith("image/"):
+                found.append(
+                    ImageCandidate(
+                        str(media["url"]),
+                        origin,  # type: ignore[arg-type]
+                        int_or_none(media.get("width")) or 0,
+                        int_or_none(media.get("height")) or 0,
+                        type_,
+                    )
+                )
+    return tuple(found)
+
+
 def _enclosures(entry: dict[str, Any]) -> tuple[Enclosure, ...]:
     found = []
     for link in entry.get("enclosures") or ():
@@ -134,6 +156,7 @@ def _entry(entry: dict[str, Any]) -> ParsedEntry:
         image=_image(entry),
         enclosures=_enclosures(entry),
         comments=str(entry.get("comments") or "").strip(),
+        media=_media(entry),
         language=str((entry.get("title_detail") or {}).get("language") or "").strip(),
         rights=str(entry.get("rights") or "").strip(),
         people=people,
