@@ -14,13 +14,16 @@ from typing import Any
 
 from django.core.cache import caches
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from newsstand.articles.models import Article, ArticleEntity, Entity
+from newsstand.core.timing import ARCHIVE_AFTER
 from newsstand.sources.models import Publisher, Section
 
 ARTICLE_COUNT_CACHE_KEY = "articles:count"
 ARTICLE_COUNT_CACHE_SECONDS = 60
+SECTIONS_IN_USE_CACHE_KEY = "articles:sections-in-use"
+PUBLISHERS_IN_USE_CACHE_KEY = "articles:publishers-in-use"
 LANGUAGES_CACHE_KEY = "articles:languages-present"
 LANGUAGES_CACHE_SECONDS = 600
 MAX_LANGUAGES = 30
@@ -37,12 +40,6 @@ class ArticlePage:
 
     articles: list[Article]
     next_before: int | None
-
-
-@dataclass(frozen=True)
-class SectionBlock:
-    section: Section
-    articles: list[Article]
 
 
 @dataclass(frozen=True)
@@ -97,25 +94,35 @@ def _newest_ids_per_section(
         return [row[0] for row in cursor.fetchall()]
 
 
-def latest_by_section(
+def newest_by_section(
     sections: Iterable[Section], per_section: int, language: str | None = None
-) -> list[SectionBlock]:
-    """A block of the newest articles for each section that has any, in section order.
-
-    Costs two queries however many sections and articles there are.
-    """
-    sections = list(sections)
+) -> dict[int, list[Article]]:
+    """The newest ``per_section`` articles of each section, newest first, by section id
+    (sections without articles are absent). Two queries however many sections."""
     ids = _newest_ids_per_section([s.id for s in sections], per_section, language)
     by_section: dict[int, list[Article]] = {}
     for article in _for_listing(Article.objects.filter(id__in=ids)):
         if article.section_id is not None:
             by_section.setdefault(article.section_id, []).append(article)
-    return [
-        SectionBlock(section=s, articles=by_section[s.id]) for s in sections if s.id in by_section
-    ]
+    return by_section
 
 
-def _keyset_page(queryset: QuerySet[Article], before: int | None, size: int) -> ArticlePage:
+def recently_found_archive(limit: int, *, window: int = 2000) -> list[Article]:
+    """Archive articles found lately (``core.timing.is_archive``: first seen long after
+    their publication), newest found first: looked for among the ``window`` articles
+    stored last (the primary key's order), so the cost is bounded however large the
+    archive."""
+    recent = Article.objects.order_by("-id").values("id")[:window]
+    rows = (
+        Article.objects.filter(id__in=recent)
+        .filter(published_at__lt=F("first_seen_at") - ARCHIVE_AFTER)
+        .select_related("publisher", "section")
+        .order_by("-id")
+    )
+    return list(rows[:limit])
+
+
+def keyset_page(queryset: QuerySet[Article], before: int | None, size: int) -> ArticlePage:
     """The ``size`` newest articles of ``queryset`` older than the article ``before``.
 
     An unknown ``before`` id gives an empty page (never an error: it comes from the URL).
@@ -136,17 +143,14 @@ def _keyset_page(queryset: QuerySet[Article], before: int | None, size: int) -> 
     return ArticlePage(articles=articles, next_before=next_before)
 
 
-def section_page(
-    section: Section, before: int | None, size: int, language: str | None = None
-) -> ArticlePage:
-    """Newest-first page of a section's articles (``(section, -published_at)`` index)."""
-    articles = _in_language(Article.objects.filter(section=section), language)
-    return _keyset_page(articles, before, size)
+def section_articles(section: Section, language: str | None = None) -> QuerySet[Article]:
+    """A section's articles, newest first (the ``(section, -published_at)`` index)."""
+    return _in_language(Article.objects.filter(section=section), language)
 
 
-def publisher_page(publisher: Publisher, before: int | None, size: int) -> ArticlePage:
-    """Newest-first page of a publisher's articles (``(publisher, -published_at)`` index)."""
-    return _keyset_page(Article.objects.filter(publisher=publisher), before, size)
+def publisher_articles(publisher: Publisher) -> QuerySet[Article]:
+    """A publisher's articles, newest first (the ``(publisher, -published_at)`` index)."""
+    return Article.objects.filter(publisher=publisher)
 
 
 def article_count() -> int:
@@ -157,6 +161,29 @@ def article_count() -> int:
     if count is None:
         count = Article.objects.count()
         cache.set(ARTICLE_COUNT_CACHE_KEY, count, ARTICLE_COUNT_CACHE_SECONDS)
+    return int(count)
+
+
+def sections_in_use() -> list[Section]:
+    """The sections that hold at least one article, in reading order: the navigation
+    shows these (an empty section appears once something is filed in it). One ``EXISTS``
+    a section on the ``(section, -published_at)`` index, kept in the cache for a minute."""
+    sections = cache.get(SECTIONS_IN_USE_CACHE_KEY)
+    if sections is None:
+        used = Exists(Article.objects.filter(section=OuterRef("pk")))
+        sections = list(Section.objects.filter(used).order_by("position", "name"))
+        cache.set(SECTIONS_IN_USE_CACHE_KEY, sections, ARTICLE_COUNT_CACHE_SECONDS)
+    return list(sections)
+
+
+def publishers_with_articles() -> int:
+    """How many publishers have at least one article (the footer's count; subscribed
+    publishers whose feeds gave nothing yet are not counted). Cached for a minute."""
+    count = cache.get(PUBLISHERS_IN_USE_CACHE_KEY)
+    if count is None:
+        used = Exists(Article.objects.filter(publisher=OuterRef("pk")))
+        count = Publisher.objects.filter(used).count()
+        cache.set(PUBLISHERS_IN_USE_CACHE_KEY, count, ARTICLE_COUNT_CACHE_SECONDS)
     return int(count)
 
 
@@ -184,9 +211,9 @@ def entity_by_slug(slug: str) -> Entity:
     return Entity.objects.get(slug=slug)
 
 
-def topic_page(entity: Entity, before: int | None, size: int) -> ArticlePage:
-    """Newest-first page of the articles that name ``entity``."""
-    return _keyset_page(Article.objects.filter(articleentity__entity=entity), before, size)
+def topic_articles(entity: Entity) -> QuerySet[Article]:
+    """The articles that name ``entity``, newest first."""
+    return Article.objects.filter(articleentity__entity=entity)
 
 
 def article_entities(article: Article, limit: int = 24) -> list[ArticleEntity]:

@@ -23,3 +23,19 @@ def country_of_host(host: str) -> str:
     if len(label) != 2 or not label.isascii() or not label.isalpha() or label in GENERIC_USE:
         return ""
     return ISO_OF_DOMAIN.get(label, label.upper())
+
+
+def country_of_language(tag: str) -> str:
+    """The region of a BCP 47 language tag, as feeds declare it ("en-GB" and "en_gb" give
+    "GB", "pt-BR" "BR"); "" when the tag names no region ("en", "zh-Hant")."""
+    parts = tag.replace("_", "-").split("-")
+    for part in parts[1:]:
+        if len(part) == 2 and part.isascii() and part.isalpha():
+            return part.upper()
+    return ""
+
+
+def publisher_country(country: str, host: str, language: str) -> str:
+    """A publisher's country: as recorded, else from its host's country-code domain, else
+    from the region of its feed's language; "" when none of them says."""
+    return country or country_of_host(host) or country_of_language(language)

@@ -9,8 +9,8 @@ baseline windows) is counted in one grouped query over ``StoryArticle``'s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Q
@@ -20,56 +20,20 @@ from newsstand.core.ranking import (
     RankingParams,
     StoryActivity,
     StoryScore,
-    rank_stories,
     score_story,
 )
 from newsstand.core.stories import StorySnapshot, related_stories, unpack_vector
-from newsstand.sources.models import Publisher, Section
+from newsstand.sources.models import Section
 from newsstand.stories.models import PublisherWeight, Story, StoryArticle
 
 CANDIDATE_HOURS = 48
 # The broadest stories of those hours are ranked. A one-publisher story scores at most
 # 1 x 2 (velocity of a first article) x 1 x weight, below any broad story still moving.
 MAX_CANDIDATES = 300
-MAX_TAKES = 300  # articles listed on a story page
-LATEST_DEVELOPMENTS = 5
-MORE_PUBLISHERS = 3  # publishers named in "N more from X, Y, Z"
 RANKING = RankingParams()
 RELATED_DAYS = 3  # related stories are looked for this long before and after a story
 RELATED_CANDIDATES = 3000  # the broadest stories of that span are compared
 MIN_RELATED = 0.35  # cosine below which a story is not called related
-
-
-@dataclass(frozen=True)
-class TopStory:
-    """A ranked story with what the front page shows of it."""
-
-    story: Story
-    score: StoryScore
-    lead: Article | None
-    more: int  # articles besides the lead
-    more_from: list[str]  # a few other publishers' names
-
-
-@dataclass(frozen=True)
-class Take:
-    """One publisher's article on a story, with the near-copies folded under it."""
-
-    article: Article
-    copies: list[Article] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Coverage:
-    """Everything the story page shows."""
-
-    story: Story
-    takes: list[Take]  # oldest first (the timeline)
-    by_publisher: list[tuple[Publisher, int]]
-    by_country: list[tuple[str, int]]
-    first: Article | None
-    latest: list[Article]
-    shown: int  # articles listed (at most MAX_TAKES)
 
 
 # --- ranking ------------------------------------------------------------------------------
@@ -93,7 +57,7 @@ _CANDIDATE_COLUMNS = (
 )  # fmt: skip
 
 
-def _candidates(now: datetime, section: Section | None, limit: int) -> list[_Candidate]:
+def candidate_rows(now: datetime, section: Section | None, limit: int) -> list[_Candidate]:
     """The pinned stories and the broadest stories active within CANDIDATE_HOURS, as plain
     rows (building model instances was most of the front page's cost)."""
     since = now - timedelta(hours=CANDIDATE_HOURS)
@@ -182,63 +146,6 @@ def scores_of(
     return {a.key: score_story(a, now, params) for a in activities(stories, now, params)}
 
 
-def top_stories(
-    now: datetime,
-    limit: int,
-    *,
-    section: Section | None = None,
-    params: RankingParams = RANKING,
-) -> list[TopStory]:
-    """The ``limit`` best stories right now (of ``section`` when given), with their leads."""
-    candidates = _candidates(now, section, MAX_CANDIDATES)
-    if not candidates:
-        return []
-    ranked = rank_stories(activities(candidates, now, params), now, params, limit=limit)
-    found = Story.objects.in_bulk([score.key for score in ranked])
-    chosen = [found[score.key] for score in ranked]
-    leads = _leads(chosen)
-    names = _publisher_names(chosen)
-    result = []
-    for score, story in zip(ranked, chosen, strict=True):
-        lead = leads.get(story.headline_article_id or 0)
-        result.append(
-            TopStory(
-                story=story,
-                score=score,
-                lead=lead,
-                more=max(0, story.article_count - 1),
-                more_from=_other_publishers(story, lead, names),
-            )
-        )
-    return result
-
-
-def _leads(stories: Iterable[Story]) -> dict[int, Article]:
-    ids = [s.headline_article_id for s in stories if s.headline_article_id]
-    leads = Article.objects.filter(pk__in=ids).select_related("publisher", "section")
-    return {a.pk: a for a in leads}
-
-
-def _top_publisher_ids(story: Story, limit: int) -> list[int]:
-    counts = sorted(story.publishers.items(), key=lambda item: (-item[1], item[0]))
-    return [int(pid) for pid, _ in counts[:limit] if str(pid).isdigit()]
-
-
-def _publisher_names(stories: Iterable[Story]) -> dict[int, str]:
-    ids = {pid for s in stories for pid in _top_publisher_ids(s, MORE_PUBLISHERS + 1)}
-    return dict(Publisher.objects.filter(pk__in=ids).values_list("id", "name"))
-
-
-def _other_publishers(story: Story, lead: Article | None, names: dict[int, str]) -> list[str]:
-    lead_publisher = lead.publisher_id if lead else None
-    others = [
-        names[pid]
-        for pid in _top_publisher_ids(story, MORE_PUBLISHERS + 1)
-        if pid != lead_publisher and pid in names
-    ]
-    return others[:MORE_PUBLISHERS]
-
-
 def picks(limit: int) -> list[Story]:
     """Our Picks, the latest picked first."""
     stories = Story.objects.filter(pick=True, buried=False).select_related("headline_article")
@@ -256,69 +163,6 @@ def story_by_id(story_id: int) -> Story:
 def story_of(article: Article) -> Story | None:
     link = StoryArticle.objects.filter(article=article).select_related("story").first()
     return link.story if link else None
-
-
-def coverage(story: Story) -> Coverage:
-    """The story's articles as a timeline of takes (near-copies folded under the article
-    they copy), counts by publisher and country, the first report and the latest ones."""
-    links = list(
-        StoryArticle.objects.filter(story=story)
-        .select_related("article__publisher", "article__section")
-        .order_by("published_at", "article_id")[:MAX_TAKES]
-    )
-    articles = [link.article for link in links]
-    return Coverage(
-        story=story,
-        takes=_takes(links),
-        by_publisher=_by_publisher(story),
-        by_country=_by_country(story),
-        first=articles[0] if articles else None,
-        latest=_latest(story),
-        shown=len(articles),
-    )
-
-
-def _takes(links: Sequence[StoryArticle]) -> list[Take]:
-    shown = {link.article_id for link in links}
-    takes: dict[int, Take] = {}
-    for link in links:
-        canonical = link.duplicate_of_id
-        if canonical is not None and canonical in shown and canonical in takes:
-            takes[canonical].copies.append(link.article)
-        else:
-            takes[link.article_id] = Take(link.article)
-    return list(takes.values())
-
-
-def _by_publisher(story: Story) -> list[tuple[Publisher, int]]:
-    rows = (
-        StoryArticle.objects.filter(story=story)
-        .values("publisher_id")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "publisher_id")[:50]
-    )
-    counts = {row["publisher_id"]: row["n"] for row in rows}
-    publishers = Publisher.objects.in_bulk(list(counts))
-    return [(publishers[pid], n) for pid, n in counts.items() if pid in publishers]
-
-
-def _by_country(story: Story) -> list[tuple[str, int]]:
-    rows = (
-        StoryArticle.objects.filter(story=story)
-        .values("publisher__country")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "publisher__country")
-    )
-    return [(row["publisher__country"] or "", row["n"]) for row in rows]
-
-
-def _latest(story: Story) -> list[Article]:
-    links = (
-        StoryArticle.objects.filter(story=story)
-        .select_related("article__publisher")
-        .order_by("-published_at", "-article_id")[:LATEST_DEVELOPMENTS]
-    )
-    return [link.article for link in links]
 
 
 # --- related stories ------------------------------------------------------------------------
