@@ -87,7 +87,9 @@ def _pictures(tuning: Tuning, policy: FetchPolicy, data_dir: Path) -> PictureCon
         from django.core.exceptions import ImproperlyConfigured
 
         choices = ", ".join(MODES)
-        raise ImproperlyConfigured(f"NEWSSTAND_IMAGES must be one of {choices}, not {tuning.images!r}")
+        raise ImproperlyConfigured(
+            f"NEWSSTAND_IMAGES must be one of {choices}, not {tuning.images!r}"
+        )
     return PictureConfig(
         mode=tuning.images,  # type: ignore[arg-type]
         cache_dir=data_dir / "pictures",

@@ -16,7 +16,7 @@ from newsstand.demo.corpus import (
     repair_url,
     slugify,
 )
-from newsstand.demo.timeline import build_timeline, visible_count
+from newsstand.demo.timeline import DEFAULT_ARRIVAL, build_timeline, visible_count
 
 START = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
 
@@ -107,7 +107,7 @@ def test_timeline_publishes_the_share_before_start_and_the_rest_over_the_window(
     assert already == round(6366 * 0.6)
     assert times[0] == START - timedelta(hours=24)
     assert times[already - 1] == START
-    assert times[-1] == START + timedelta(minutes=10)
+    assert times[-1] == START + DEFAULT_ARRIVAL
     assert timeline.first == times[0]
     assert timeline.last == times[-1]
     assert all(t.microsecond == 0 for t in times)
@@ -116,7 +116,7 @@ def test_timeline_publishes_the_share_before_start_and_the_rest_over_the_window(
 def test_speed_divides_the_arrival_window() -> None:
     items = load_corpus().items
     fast = build_timeline(items, start=START, speed=4.0)
-    assert fast.last == START + timedelta(minutes=10) / 4
+    assert fast.last == START + DEFAULT_ARRIVAL / 4
 
 
 def test_visible_count_moves_with_the_clock() -> None:
@@ -125,7 +125,7 @@ def test_visible_count_moves_with_the_clock() -> None:
     times = [timeline.published[i.id] for i in items]
     assert visible_count(times, START) == 3820
     assert visible_count(times, START + timedelta(minutes=5)) == 3820 + 2546 // 2
-    assert visible_count(times, START + timedelta(minutes=10)) == 6366
+    assert visible_count(times, START + DEFAULT_ARRIVAL) == 6366
     assert visible_count(times, START - timedelta(days=2)) == 0
 
 

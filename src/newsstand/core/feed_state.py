@@ -18,6 +18,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from newsstand.core.countries import country_of_language
 from newsstand.core.errors import Gone, HTTPStatusError, NewsstandError
 from newsstand.core.normalise import FeedMeta
 from newsstand.core.retry_after import parse_retry_after
@@ -103,7 +104,8 @@ def next_fetch_state(
     ``stored``: its state when it was claimed. ``outcome``: the fetch, or why it failed.
     ``new_entries``: how many of its entries were new, or why storing them failed (a failed
     store counts as a failed fetch: the validators stay, so the entries come again).
-    ``jitter`` in [0, 1) spreads the retries of feeds that failed together. ``title_seen``:
+    ``jitter`` in [0, 1) spreads the next fetches of feeds fetched together (the retries
+    of those that failed, the polls of those that did not). ``title_seen``:
     the feed's own title, kept when the subscriber gave none. ``redirect_taken``: another
     feed already has the URL this one redirects to (then it is not moved there).
     """
@@ -117,6 +119,7 @@ def next_fetch_state(
         new_entries,
         now=now,
         bounds=bounds,
+        jitter=jitter,
         title_seen=title_seen,
         redirect_taken=redirect_taken,
     )
@@ -138,10 +141,13 @@ def _after_fetch(
     *,
     now: datetime,
     bounds: ScheduleBounds,
+    jitter: float,
     title_seen: str,
     redirect_taken: bool,
 ) -> FeedStateUpdate:
-    timing = after_success(_timing(stored), now=now, new_entries=new_entries, bounds=bounds)
+    timing = after_success(
+        _timing(stored), now=now, new_entries=new_entries, bounds=bounds, jitter=jitter
+    )
     target, streak, move = follow_permanent_redirect(
         current_target=stored.redirect_target,
         current_streak=stored.redirect_streak,
@@ -211,11 +217,13 @@ class PublisherFacts:
     homepage: str
     favicon: str
     language: str
+    country: str = ""
 
 
 def learned_publisher_fields(publisher: PublisherFacts, meta: FeedMeta) -> dict[str, str]:
     """The publisher's fields a feed fills in where the subscriber gave none: its title as
-    the name (while the name is still the host), its home page, icon and language."""
+    the name (while the name is still the host), its home page, icon and language, and
+    the country its language names a region of."""
     changed: dict[str, str] = {}
     if meta.title and publisher.name == publisher.host:
         changed["name"] = meta.title
@@ -224,4 +232,6 @@ def learned_publisher_fields(publisher: PublisherFacts, meta: FeedMeta) -> dict[
             changed[name] = value
     if meta.language and not publisher.language:
         changed["language"] = meta.language
+        if not publisher.country and country_of_language(meta.language):
+            changed["country"] = country_of_language(meta.language)  # "en-GB": British
     return changed

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 SHRINK = 0.5  # interval factor after a fetch with new entries
 GROW = 1.5  # interval factor after a fetch without new entries
+SUCCESS_JITTER = 0.5  # a successful fetch's next one comes up to this share early
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,13 +48,24 @@ def clamp_interval(seconds: float, bounds: ScheduleBounds) -> int:
 
 
 def after_success(
-    timing: FeedTiming, *, now: datetime, new_entries: int, bounds: ScheduleBounds
+    timing: FeedTiming,
+    *,
+    now: datetime,
+    new_entries: int,
+    bounds: ScheduleBounds,
+    jitter: float = 0.0,
 ) -> FeedTiming:
-    """The next timing after a successful fetch (200 or 304)."""
+    """The next timing after a successful fetch (200 or 304).
+
+    ``jitter`` in [0, 1) brings the next fetch forward by up to ``SUCCESS_JITTER`` of the
+    interval (never later than the interval): feeds first fetched together drift apart,
+    so polls, and the news they bring, come steadily instead of in waves (pass a random
+    number; tests pass a fixed one)."""
     factor = SHRINK if new_entries else GROW
     interval = clamp_interval(timing.interval * factor, bounds)
+    delay = interval * (1.0 - SUCCESS_JITTER * jitter)
     return FeedTiming(
-        interval=interval, error_streak=0, next_fetch_at=now + timedelta(seconds=interval)
+        interval=interval, error_streak=0, next_fetch_at=now + timedelta(seconds=delay)
     )
 
 

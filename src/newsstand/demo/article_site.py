@@ -2,9 +2,11 @@
 
 Each source (Wikinews, Global Voices, a development folder) has one RSS feed,
 ``/feeds/<key>.xml``, and one page per article, ``/articles/<key>/<slug>.html``. Articles
-are published in their original order on the demo's clock (the same simulation as the
+arrive in their original order on the demo's clock (the same simulation as the
 headline feeds, see ``newsstand.demo.timeline``): a feed shows its newest ``max_items``
-published articles, and a page answers 404 until its article is published. Feeds are
+arrived articles, and a page answers 404 until its article has arrived. Feeds and pages
+give each article its own original date (2004-2023), as an archive publishing its back
+catalogue would: the reader shows them as archive, never as news of the moment. Feeds are
 rendered once per change, pages once, and both are then served from memory.
 """
 
@@ -81,7 +83,12 @@ class ArticleShelf:
         source = feed.source
         first = max(0, count - self.max_items)
         entries = [
-            feed_entry(source, article, published=moment, page_url=self.page_url(source, article))
+            feed_entry(
+                source,
+                article,
+                published=article.published(moment),
+                page_url=self.page_url(source, article),
+            )
             for article, moment in zip(
                 source.articles[first:count], feed.times[first:count], strict=True
             )
@@ -117,7 +124,7 @@ class ArticleShelf:
         body = render_article_page(
             source,
             article,
-            published=feed.times[index],
+            published=article.published(feed.times[index]),
             page_url=self.page_url(source, article),
             related=related,
         )

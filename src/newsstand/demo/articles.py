@@ -16,6 +16,7 @@ import gzip
 import json
 import re
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -107,6 +108,15 @@ class DemoArticle:
         if not first and self.paragraphs:
             first = self.paragraphs[0]
         return first_sentence(first)
+
+    def published(self, arrival: datetime) -> datetime:
+        """When the publisher published it: its original day (noon UTC), else the time it
+        arrives in the demo (a development page has no date of its own)."""
+        try:
+            day = date.fromisoformat(self.date[:10])
+        except ValueError:
+            return arrival
+        return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
 
     @property
     def licence_links(self) -> tuple[tuple[str, str], ...]:

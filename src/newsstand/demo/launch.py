@@ -16,14 +16,17 @@ DEMO_HOST = "127.64.0.1"
 # The demo's settings where the operator set none (``newsstand demo`` applies them).
 DEMO_DEFAULTS = {
     "NEWSSTAND_DATA_DIR": "./newsstand-demo-data",
+    # Headlines arrive every few seconds for three hours (demo.timeline): feeds are polled
+    # every one to two minutes, and the schedule's jitter spreads the polls out.
     "NEWSSTAND_MIN_INTERVAL": "60",
-    "NEWSSTAND_MAX_INTERVAL": "600",
+    "NEWSSTAND_MAX_INTERVAL": "120",
     "NEWSSTAND_SCHEDULER_TICK": "5",
     "NEWSSTAND_FETCH_TIMEOUT": "10",
     "NEWSSTAND_FULLTEXT_PER_HOST": "50",  # every demo article page is on the one demo host
 }
-# ... and the one it always sets: the fetcher may reach the publisher server, nothing else.
-DEMO_NETWORKS = {"NEWSSTAND_ALLOW_NETWORKS": f"{DEMO_HOST}/32"}
+# ... and those it always sets: the fetcher may reach the publisher server, nothing else;
+# feed health is readable by every visitor (web.views.feed_health).
+DEMO_NETWORKS = {"NEWSSTAND_ALLOW_NETWORKS": f"{DEMO_HOST}/32", "NEWSSTAND_DEMO": "true"}
 
 
 def start_demo(*, policy: FetchPolicy, speed: float | None = None, pages: str | None = None) -> str:

@@ -27,7 +27,7 @@ What it serves:
 Time simulation (see ``newsstand.demo.timeline``): the corpus has no publication times, so
 when the server starts, the first 60 % of the headlines (crawl order) count as published,
 spread over the 24 hours before the start; the other 40 % appear one after another over
-the next 10 minutes (``speed`` divides that window). Each feed shows its newest 30
+the next three hours (``speed`` divides that window). Each feed shows its newest 30
 published items. The clock is the ``now`` callable, so tests can move time by hand.
 
 Responses carry a weak ``ETag`` (a hash of the body) and ``Last-Modified`` (the newest

@@ -25,7 +25,7 @@ from newsstand.demo.corpus import DemoItem
 
 DEFAULT_PUBLISHED_SHARE = 0.6
 DEFAULT_BACKLOG = timedelta(hours=24)
-DEFAULT_ARRIVAL = timedelta(minutes=10)
+DEFAULT_ARRIVAL = timedelta(hours=3)
 
 
 @dataclass(frozen=True, slots=True)

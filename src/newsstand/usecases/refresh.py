@@ -32,6 +32,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from newsstand.articles.models import PictureKind
+from newsstand.articles.pictures import register_pictures
 from newsstand.articles.store import store_rows
 from newsstand.compute.pool import prepare_all
 from newsstand.core.errors import FetchError, InternalError, NewsstandError
@@ -297,7 +299,10 @@ def _settle(
     ]
     # 6. write: the states (unless another worker claimed a feed since), the publishers
     save_fetch_states([item.feed.pk for item in group], states, token=token)
-    save_publisher_fields(_publisher_changes(group, states))
+    learned = _publisher_changes(group, states)
+    save_publisher_fields(learned)
+    icons = (fields.get("favicon", "") for fields in learned.values())
+    register_pictures(icons, now=now, kind=PictureKind.ICON)  # fetched by the images task
     return _report(group, stored, states)
 
 
@@ -406,7 +411,7 @@ def _publisher_changes(
     for item, state in zip(group, states, strict=True):
         if isinstance(item.prepared, PreparedFeed) and not state.last_error_code:
             p = item.feed.publisher
-            facts = PublisherFacts(p.name, p.host, p.homepage, p.favicon, p.language)
+            facts = PublisherFacts(p.name, p.host, p.homepage, p.favicon, p.language, p.country)
             learned = learned_publisher_fields(facts, item.prepared.meta)
             changes.setdefault(p.pk, {}).update(learned)
     return changes
