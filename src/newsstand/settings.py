@@ -77,6 +77,16 @@ SETTINGS_TABLE: dict[str, tuple[str, str]] = {
     "NEWSSTAND_STRIPE_SECRET_KEY": ("", "Stripe API secret key (sk_…), with stripe billing."),
     "NEWSSTAND_STRIPE_WEBHOOK_SECRET": ("", "Stripe webhook signing secret (whsec_…)."),
     "NEWSSTAND_STRIPE_API_URL": ("https://api.stripe.com", "Stripe API base address."),
+    "NEWSSTAND_DEMO": (
+        "false",
+        "Demo mode (set by `newsstand demo`): feed health readable by every visitor.",
+    ),
+    "NEWSSTAND_IMAGES": (
+        "proxy",
+        "Publishers' pictures: proxy (fetched, resized, served by Newsstand), direct, or off.",
+    ),
+    "NEWSSTAND_IMAGE_CACHE_MB": ("512", "Largest size of the picture cache on disk, in MiB."),
+    "NEWSSTAND_IMAGE_MAX_BYTES": ("8388608", "Largest picture fetched, in bytes."),
 }
 
 
@@ -115,6 +125,7 @@ BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = _data_dir()
 SECRET_KEY = _secret_key(DATA_DIR)
 DEBUG = env_bool("NEWSSTAND_DEBUG")
+NEWSSTAND_DEMO = env_bool("NEWSSTAND_DEMO")
 ALLOWED_HOSTS = [h.strip() for h in env("NEWSSTAND_ALLOWED_HOSTS").split(",") if h.strip()]
 # The text encoder's quantised model, kept between processes (the XDG cache convention).
 TEXT_MODEL_CACHE = default_cache_dir(os.environ)
@@ -128,6 +139,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
     "newsstand.sources",
@@ -145,6 +157,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The interface language: the footer's choice (a cookie), else Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -166,6 +180,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "newsstand.web.context.reader",
@@ -217,11 +232,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "fetch", "fulltext", "enrich"],
+        "QUEUES": ["default", "fetch", "fulltext", "enrich", "images"],
     }
 }
 
 LANGUAGE_CODE = "en"
+# The languages the interface is translated into, each named in itself (the footer's
+# switch shows these names). Catalogues: src/newsstand/locale/ (docs/translating.md).
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("de", "Deutsch"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # the footer's choice is remembered for a year
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -379,6 +400,9 @@ class Tuning:
     scheduler_tick: float
     worker_threads: int
     bind: str
+    images: str
+    image_cache_bytes: int
+    image_max_bytes: int
 
 
 NEWSSTAND = Tuning(
@@ -398,6 +422,9 @@ NEWSSTAND = Tuning(
     scheduler_tick=float(env("NEWSSTAND_SCHEDULER_TICK")),
     worker_threads=int(env("NEWSSTAND_WORKER_THREADS")),
     bind=env("NEWSSTAND_BIND"),
+    images=env("NEWSSTAND_IMAGES").strip().lower(),
+    image_cache_bytes=int(env("NEWSSTAND_IMAGE_CACHE_MB")) * 1024 * 1024,
+    image_max_bytes=int(env("NEWSSTAND_IMAGE_MAX_BYTES")),
 )
 
 

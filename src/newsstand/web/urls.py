@@ -1,6 +1,6 @@
 from django.urls import path
 
-from newsstand.web import outbox, views
+from newsstand.web import outbox, site, views
 from newsstand.web.accounts.urls import urlpatterns as account_urls
 
 app_name = "web"
@@ -16,4 +16,9 @@ urlpatterns = [
     path("health/feeds/", views.feed_health, name="feed_health"),
     path("health/outbox/", outbox.outbox, name="outbox"),
     *account_urls,
+    path("robots.txt", site.robots_txt, name="robots"),
+    path("favicon.ico", site.favicon, name="favicon"),
+    path("manifest.webmanifest", site.manifest, name="manifest"),
+    path("sw.js", site.service_worker, name="service_worker"),
+    path("offline/", site.offline, name="offline"),
 ]
