@@ -1,6 +1,6 @@
 from django.urls import path
 
-from newsstand.web import outbox, site, views
+from newsstand.web import outbox, pictures, site, views
 from newsstand.web.accounts.urls import urlpatterns as account_urls
 
 app_name = "web"
@@ -21,4 +21,5 @@ urlpatterns = [
     path("manifest.webmanifest", site.manifest, name="manifest"),
     path("sw.js", site.service_worker, name="service_worker"),
     path("offline/", site.offline, name="offline"),
+    path("img/<str:key>/<int:width>.webp", pictures.picture, name="picture"),
 ]
