@@ -30,10 +30,11 @@ from newsstand.demo.publisher_server import (
     DemoServerHandle,
     run_publisher_server_in_thread,
 )
+from newsstand.demo.timeline import DEFAULT_ARRIVAL
 from newsstand.net.fetch import FetchPolicy
 
 START = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
-AFTER_ALL = START + timedelta(minutes=11)
+AFTER_ALL = START + DEFAULT_ARRIVAL + timedelta(minutes=1)
 
 
 class Clock:

@@ -22,9 +22,10 @@ from newsstand.demo.publisher_server import (
     run_publisher_server_in_thread,
     start_publisher_server,
 )
+from newsstand.demo.timeline import DEFAULT_ARRIVAL
 
 START = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
-AFTER_ALL = START + timedelta(minutes=11)  # every item has arrived
+AFTER_ALL = START + DEFAULT_ARRIVAL + timedelta(minutes=1)  # every item has arrived
 
 
 class Clock:

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from newsstand.stories import queries
+from newsstand.stories import lines, queries
 from newsstand.stories.models import Story
 from newsstand.usecases.stories import assign_stories
 
@@ -31,7 +31,7 @@ def test_ranking_and_picks_read_only_through_indexes(three_stories, now) -> None
     assign_stories([a.pk for group in three_stories.values() for a in group], now=now)
     Story.objects.filter(pk=Story.objects.first().pk).update(pinned=True, pick=True)  # type: ignore[union-attr]
 
-    found = plans(lambda: (queries.top_stories(now, 10), queries.picks(6)))
+    found = plans(lambda: (lines.top_stories(now, 10), queries.picks(6)))
 
     story_plans = [p for p in found if "stories_story" in p]
     assert any("USING INDEX story_latest" in p for p in story_plans)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import html5lib
 import pytest
 from django.test import Client
@@ -74,7 +76,9 @@ def test_reading_time(client: Client, make_article, word_count, content, minutes
     assert _text(doc, ".//span[@class='reading-time']") == f"{minutes} min read"
 
 
-def test_rights_language_figures_and_lead_image(client: Client, make_article) -> None:
+def test_rights_language_figures_and_lead_image(
+    client: Client, make_article, ready_picture
+) -> None:
     figure = (
         '<figure><img src="https://img.example/a.jpg" alt="Harbour">'
         "<figcaption>The harbour at dawn.</figcaption></figure>"
@@ -85,23 +89,64 @@ def test_rights_language_figures_and_lead_image(client: Client, make_article) ->
         rights="Text © Wikinews contributors, CC BY 2.5",
         language="fr",
     )
+    picture = ready_picture("https://img.example/a.jpg", width=960, height=640)
     doc = _doc(client, article)
     assert _text(doc, ".//p[@class='rights']") == "Text © Wikinews contributors, CC BY 2.5"
-    assert _text(doc, ".//span[@class='language']") == "Français"
+    assert _text(doc, ".//span[@class='language']") == "French"
     assert doc.find(".//article").get("lang") == "fr"
     assert _text(doc, ".//div[@class='body']//figcaption") == "The harbour at dawn."
     assert _text(doc, ".//div[@class='body']/h2") == "What's new"
-    # The lead image is already a figure of the text: shown once, with its caption.
-    assert doc.find(".//figure[@class='lead']") is None
-    assert len([i for i in doc.iter("img") if i.get("src") == "https://img.example/a.jpg"]) == 1
+    # The lead picture is already a figure of the text: shown once, with its caption,
+    # from Newsstand's picture cache, its shape given, its alternative text kept.
+    images = [i for i in doc.iter("img") if picture.key in (i.get("src") or "")]
+    assert len(images) == 1
+    (image,) = images
+    assert image.get("src") == f"/img/{picture.key}/480.webp"
+    assert f"/img/{picture.key}/960.webp 960w" in image.get("srcset")
+    assert (image.get("width"), image.get("height"), image.get("alt")) == ("960", "640", "Harbour")
+    assert image.get("loading") == "lazy"
+    assert "img.example" not in client.get(f"/article/{article.id}/").content.decode()
 
 
-def test_lead_image_shown_when_not_in_the_text(client: Client, make_article) -> None:
-    article = make_article(content="<p>Text.</p>", image="https://img.example/b.jpg")
+def test_figures_not_fetched_yet_are_left_out_with_their_captions_kept(
+    client: Client, make_article
+) -> None:
+    article = make_article(
+        content=(
+            '<figure><img src="https://img.example/c.jpg" alt="Dock">'
+            "<figcaption>The dock.</figcaption></figure>"
+        )
+    )
     doc = _doc(client, article)
-    assert doc.find(".//figure[@class='lead']/img").get("src") == "https://img.example/b.jpg"
+    assert not [i for i in doc.iter("img") if "img.example" in (i.get("src") or "")]
+    assert _text(doc, ".//div[@class='body']//figcaption") == "The dock."
+
+
+def test_lead_image_shown_when_not_in_the_text(client: Client, make_article, ready_picture) -> None:
+    article = make_article(content="<p>Text.</p>", image="https://img.example/b.jpg")
+    picture = ready_picture("https://img.example/b.jpg")
+    doc = _doc(client, article)
+    lead = doc.find(".//img[@class='picture picture-article']")
+    assert lead.get("src") == f"/img/{picture.key}/480.webp"
+    assert lead.get("fetchpriority") == "high"
     assert doc.find(".//p[@class='rights']") is None
     assert doc.find(".//span[@class='language']") is None
+
+
+def test_publishers_pictures_linked_directly_when_the_operator_says_so(
+    client: Client, make_article, settings
+) -> None:
+    settings.NEWSSTAND = replace(settings.NEWSSTAND, images="direct")
+    article = make_article(
+        content='<p>Text.</p><img src="https://img.example/e.jpg" alt="">',
+        image="https://img.example/d.jpg",
+    )
+    doc = _doc(client, article)
+    sources = [i.get("src") for i in doc.iter("img")]
+    assert "https://img.example/d.jpg" in sources
+    assert "https://img.example/e.jpg" in sources
+    lead = doc.find(".//img[@class='picture picture-article']")
+    assert lead.get("referrerpolicy") == "no-referrer"
 
 
 def test_plain_text_fields_are_escaped(client: Client, make_article) -> None:

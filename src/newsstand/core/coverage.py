@@ -69,7 +69,7 @@ class TimelinePoint:
 
     start: datetime
     articles: int
-    first: int  # key of the step's earliest article
+    first: int | None  # key of the step's earliest article that is not a copy
     daily: bool  # steps are days (else hours)
 
 
@@ -94,6 +94,11 @@ def timeline(
     for candidate in ordered:
         steps.setdefault((candidate.published - start) // step, []).append(candidate)
     return [
-        TimelinePoint(start + step * index, len(members), members[0].key, daily)
+        TimelinePoint(start + step * index, len(members), _first_original(members), daily)
         for index, members in sorted(steps.items())
     ]
+
+
+def _first_original(members: Sequence[CoverageCandidate]) -> int | None:
+    """The step's earliest article that is not a wire copy (None when all are)."""
+    return next((m.key for m in members if not m.duplicate), None)

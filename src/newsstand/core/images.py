@@ -116,13 +116,14 @@ def choose_image(candidates: Iterable[ImageCandidate]) -> str:
 
 
 def better_lead_image(feed_image: str, page_image: str) -> str:
-    """The lead picture once the article page is read: the page's (``og:image``, else its
-    extracted lead figure), usually larger than a feed's thumbnail, unless it is
-    decoration; else the feed's. Both must be checked http(s) URLs or ""."""
-    chosen = choose_image(
-        [ImageCandidate(page_image, "og_image"), ImageCandidate(feed_image, "feed")]
-    )
-    return chosen if len(chosen) <= MAX_URL else feed_image
+    """The lead picture once the article page is read: the feed's when it gave one that
+    is not decoration (what the feed gave is kept), else the page's (``og:image``, else
+    its extracted lead figure) unless that is decoration. Both must be checked http(s)
+    URLs or ""."""
+    if feed_image and not looks_decorative(ImageCandidate(feed_image, "feed")):
+        return feed_image
+    chosen = choose_image([ImageCandidate(page_image, "og_image")])
+    return chosen if len(chosen) <= MAX_URL else ""
 
 
 def _int(value: str) -> int:

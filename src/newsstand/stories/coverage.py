@@ -41,7 +41,7 @@ class Step:
     """A step of the timeline with its first article."""
 
     point: TimelinePoint
-    first: Article
+    first: Article | None  # its earliest article that is not a copy
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class Coverage:
     """Everything the story page shows."""
 
     story: Story
-    top: list[Article]  # a few articles that tell the story best
+    top: list[Take]  # a few articles that tell the story best, their copies folded in
     steps: list[Step]  # the timeline
     takes: list[Take]  # this page of the other articles, newest first
     page: int
@@ -108,19 +108,29 @@ def coverage(story: Story, *, page: int = 1, show_all: bool = False) -> Coverage
     ]
     top_ids = top_coverage(candidates)
     points = timeline(candidates)
-    rest = [link for link in links if link.article_id not in set(top_ids)]
+    chosen = set(top_ids)
+    copies = [
+        link for link in links if link.duplicate_of in chosen and link.article_id not in chosen
+    ]
+    rest = [
+        link for link in links if link.article_id not in chosen and link.duplicate_of not in chosen
+    ]
     pages = max(1, -(-len(rest) // PAGE_SIZE))
     page = min(max(page, 1), pages)
     shown = rest[:MAX_ALL] if show_all else rest[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    wanted = {*top_ids, *(p.first for p in points), *(link.article_id for link in shown)}
+    wanted = {
+        *top_ids,
+        *(p.first for p in points if p.first is not None),
+        *(link.article_id for link in [*shown, *copies]),
+    }
     oldest = min(links, key=lambda link: (link.published, link.article_id), default=None)
     if oldest is not None:
         wanted.add(oldest.article_id)
     articles = Article.objects.select_related("publisher", "section").in_bulk(list(wanted))
     return Coverage(
         story=story,
-        top=[articles[a] for a in top_ids if a in articles],
-        steps=[Step(p, articles[p.first]) for p in points if p.first in articles],
+        top=_top_takes(top_ids, copies, articles),
+        steps=[Step(p, articles.get(p.first) if p.first else None) for p in points],
         takes=_takes(shown, articles),
         page=page,
         pages=pages,
@@ -130,6 +140,16 @@ def coverage(story: Story, *, page: int = 1, show_all: bool = False) -> Coverage
         by_country=_by_country(links),
         first=articles.get(oldest.article_id) if oldest else None,
     )
+
+
+def _top_takes(
+    top_ids: Sequence[int], copies: Sequence[_Link], articles: dict[int, Article]
+) -> list[Take]:
+    takes = {a: Take(articles[a]) for a in top_ids if a in articles}
+    for link in copies:
+        if link.duplicate_of in takes and link.article_id in articles:
+            takes[link.duplicate_of].copies.append(articles[link.article_id])
+    return list(takes.values())
 
 
 def _takes(links: Sequence[_Link], articles: dict[int, Article]) -> list[Take]:

@@ -150,13 +150,18 @@ def _story_ids(articles: Sequence[Article]) -> dict[int, int]:
 
 
 def fold(
-    articles: Sequence[Article], limit: int, *, shown: set[int] | None = None
+    articles: Sequence[Article],
+    limit: int,
+    *,
+    shown: set[int] | None = None,
+    story_of: dict[int, int] | None = None,
 ) -> tuple[list[tuple[Article, int | None]], int]:
     """Fold newest-first ``articles`` into at most ``limit`` (lead, story id) pairs, one
-    per story, skipping stories in ``shown`` (which grows). Returns the pairs and how many
-    articles were read to make them."""
+    per story, skipping stories in ``shown`` (which grows). ``story_of`` maps article ids
+    to story ids (read here when not given). Returns the pairs and how many articles were
+    read to make them."""
     shown = set() if shown is None else shown
-    story_of = _story_ids(articles)
+    story_of = _story_ids(articles) if story_of is None else story_of
     pairs: list[tuple[Article, int | None]] = []
     read = 0
     for article in articles:
@@ -297,8 +302,11 @@ def front_page(
 ) -> FrontPage:
     """The front page: the ``top`` best stories, then for each section its best stories
     not already shown, filled up with its newest articles' stories; a story appears once.
-    A section with nothing to show gets no block."""
+    A section with nothing to show gets no block. Before any story is ranked (a new
+    installation), the newest articles stand in (``front_page_in``)."""
     ranking = ranked(now)
+    if not ranking:
+        return front_page_in(None, sections, top=top, per_section=per_section)
     top_scores = [score for score, _ in ranking[:top]]
     shown = {_key(score) for score in top_scores}
     by_section: dict[int, list[StoryScore]] = {}
@@ -308,10 +316,13 @@ def front_page(
             shown.add(_key(score))
     short = [s for s in sections if len(by_section.get(s.pk, ())) < per_section]
     newest = article_queries.newest_by_section(short, per_section * FOLD_FACTOR)
+    story_of = _story_ids(list(chain(*newest.values())))
     fills: dict[int, list[tuple[Article, int | None]]] = {}
     for section in short:
         wanted = per_section - len(by_section.get(section.pk, ()))
-        fills[section.pk], _ = fold(newest.get(section.pk, []), wanted, shown=shown)
+        fills[section.pk], _ = fold(
+            newest.get(section.pk, []), wanted, shown=shown, story_of=story_of
+        )
     ranked_lines = _load_ranked(top_scores + [s for scores in by_section.values() for s in scores])
     by_story = {line.story.pk: line for line in ranked_lines if line.story is not None}
     filled = lines_of([pair for pairs in fills.values() for pair in pairs])
@@ -329,15 +340,19 @@ def front_page(
 
 
 def front_page_in(
-    language: str, sections: Sequence[Section], *, top: int, per_section: int
+    language: str | None, sections: Sequence[Section], *, top: int, per_section: int
 ) -> FrontPage:
-    """The front page in one language: its newest articles' stories, then each section's
-    (stories span languages, so the ranking does not apply)."""
+    """The front page of the newest articles' stories, then each section's, in one
+    language when given (stories span languages, so the ranking does not apply)."""
     shown: set[int] = set()
     latest = article_queries.latest_articles(top * FOLD_FACTOR, language)
-    top_pairs, _ = fold(latest, top, shown=shown)
     newest = article_queries.newest_by_section(sections, per_section * FOLD_FACTOR, language)
-    fills = {s.pk: fold(newest.get(s.pk, []), per_section, shown=shown)[0] for s in sections}
+    story_of = _story_ids([*latest, *chain(*newest.values())])
+    top_pairs, _ = fold(latest, top, shown=shown, story_of=story_of)
+    fills = {
+        s.pk: fold(newest.get(s.pk, []), per_section, shown=shown, story_of=story_of)[0]
+        for s in sections
+    }
     lines = {line.lead.pk: line for line in lines_of([*top_pairs, *chain(*fills.values())])}
     blocks = [
         SectionLines(s, [lines[a.pk] for a, _ in fills[s.pk] if a.pk in lines])

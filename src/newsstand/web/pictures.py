@@ -97,7 +97,8 @@ class PictureSet:
 
     def rewrite_html(self, sanitised_html: str) -> str:
         """Sanitised HTML with every ``<img>`` drawn from the picture cache, or dropped
-        when its picture is not ready (with ``direct``, left as the publisher gave it)."""
+        when its picture is not ready; a picture inlined as ``data:`` stays (it asks no
+        one for anything). With ``direct`` the HTML is left as the publisher gave it."""
         if self.mode == "direct" or "<img" not in sanitised_html:
             return sanitised_html
         return _IMG_TAG.sub(self._img, sanitised_html)
@@ -105,6 +106,8 @@ class PictureSet:
     def _img(self, match: re.Match[str]) -> str:
         attributes = dict(_ATTRIBUTE.findall(match.group(0)))
         src = html.unescape(attributes.get("src", ""))
+        if src.startswith("data:image/") and self.mode == "proxy":
+            return match.group(0)  # inline in the page (the sanitiser's raster types only)
         shown = self.get(src) if self.mode == "proxy" else None
         if shown is None:
             return ""

@@ -108,7 +108,9 @@ def long_datetime(moment: datetime | None) -> str:
     locale = _babel_locale()
     pattern = str(locale.datetime_formats.get("medium", "{1}, {0}"))
     day = format_date(local.date(), "medium", locale=locale)
-    return pattern.replace("{1}", day).replace("{0}", format_time(local.time(), "short", locale=locale))
+    return pattern.replace("{1}", day).replace(
+        "{0}", format_time(local.time(), "short", locale=locale)
+    )
 
 
 @register.filter
