@@ -6,7 +6,7 @@ NS := $(VENV)/bin/newsstand
 PYTEST := $(VENV)/bin/pytest
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo run test check lint test-sqlite test-postgres bench clean env browser
+.PHONY: demo run test check lint test-sqlite test-postgres bench clean env browser messages
 
 $(UV):
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Newsstand needs Python 3.11+"'
@@ -35,6 +35,13 @@ lint: env
 
 browser:
 	@scripts/ensure-chromium
+
+# The interface's translations: collect the strings into the .po files (needs GNU gettext's
+# xgettext), then compile the .mo files (pure Python, Babel). The .mo files are committed.
+messages: env
+	cd src/newsstand && DJANGO_SETTINGS_MODULE=newsstand.settings ../../$(VENV)/bin/django-admin \
+		makemessages -l fr -l de -l es --no-obsolete --ignore "demo/*" --ignore "data/*"
+	$(VENV)/bin/python scripts/compile-messages
 
 test-sqlite: env
 	$(PYTEST) -p no:cacheprovider

@@ -250,6 +250,8 @@ def test_the_picture_path_serves_files_of_the_cache_only(
     assert response["Cache-Control"] == "public, max-age=31536000, immutable"
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert b"".join(response.streaming_content)[8:12] == b"WEBP"
+    for close in response._resource_closers:  # the file; response.close() would also
+        close()  # end the request, and with it the test's database connection
     for path in (
         f"/img/{picture.key}/123.webp",  # a width not kept
         f"/img/{picture_key('https://elsewhere.example/x.jpg')}/480.webp",  # never fetched

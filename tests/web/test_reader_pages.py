@@ -58,7 +58,7 @@ def test_front_page_groups_latest_articles_by_section(client: Client, make_artic
     # Before any story is ranked, the newest articles lead, unsorted ones included.
     top = _ids_in(html, "top-heading")
     assert top == [new_world.title, business.title, "Unsorted item", old_world.title]
-    assert "4 articles from 4 publishers" in html
+    assert "4 articles · 4 publishers" in html
 
 
 def test_a_section_appears_in_the_navigation_once_it_holds_an_article(
