@@ -32,7 +32,7 @@ from newsstand.core.errors import (
     ResolveError,
     Timeout,
 )
-from newsstand.core.imaging import prepare_picture
+from newsstand.core.imaging import Kind, prepare_picture
 from newsstand.net.fetch import FetchPolicy, FetchRequest, FetchResult, FetchSession
 
 log = logging.getLogger(__name__)
@@ -120,7 +120,7 @@ def _outcome(
         return store.PictureOutcome(
             picture.pk, False, error_code=result.code, error=result.message, retry_at=retry
         )
-    kind = "icon" if picture.kind == PictureKind.ICON else "lead"
+    kind: Kind = "icon" if picture.kind == PictureKind.ICON else "lead"
     try:
         prepared = prepare_picture(result.body, kind)
     except PictureError as error:
