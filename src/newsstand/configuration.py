@@ -91,7 +91,7 @@ def _pictures(tuning: Tuning, policy: FetchPolicy, data_dir: Path) -> PictureCon
             f"NEWSSTAND_IMAGES must be one of {choices}, not {tuning.images!r}"
         )
     return PictureConfig(
-        mode=tuning.images,  # type: ignore[arg-type]
+        mode=tuning.images,
         cache_dir=data_dir / "pictures",
         cache_bytes=tuning.image_cache_bytes,
         policy=replace(policy, timeout=15.0, max_bytes=tuning.image_max_bytes, per_host=4),
@@ -108,3 +108,12 @@ def configuration() -> Configuration:
         data_dir=Path(settings.DATA_DIR),
         text_model_cache=Path(settings.TEXT_MODEL_CACHE),
     )
+
+
+def build_picture_config() -> PictureConfig:
+    """The pictures' configuration from Django's settings now (``configuration()`` keeps
+    the first one a process built; the web asks this so tests may change the settings)."""
+    from django.conf import settings
+
+    policy = configuration().policy
+    return _pictures(settings.NEWSSTAND, policy, Path(settings.DATA_DIR))

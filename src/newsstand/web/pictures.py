@@ -34,7 +34,11 @@ YEAR = 365 * 24 * 3600
 
 @cache
 def picture_config() -> PictureConfig:
-    return PictureConfig.from_settings()
+    """The pictures' configuration (the web reads the settings once: a test that
+    changes them clears this)."""
+    from newsstand.configuration import build_picture_config
+
+    return build_picture_config()
 
 
 @dataclass(frozen=True)
