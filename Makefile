@@ -35,6 +35,7 @@ lint: env
 
 browser:
 	@scripts/ensure-chromium
+	@scripts/ensure-axe
 
 # The interface's translations: collect the strings into the .po files (needs GNU gettext's
 # xgettext), then compile the .mo files (pure Python, Babel). The .mo files are committed.
@@ -57,4 +58,4 @@ bench: env
 	$(VENV)/bin/python bench/refresh_throughput.py
 
 clean:
-	rm -rf $(VENV) newsstand-data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) newsstand-data .pytest_cache .mypy_cache .ruff_cache .cache

@@ -49,13 +49,7 @@ def build_configuration(
 ) -> Configuration:
     """The configuration of the operator's settings (``tuning``) and folders. ``cores``:
     parsing workers when the settings say 0 (one per core; default: this machine's)."""
-    policy = FetchPolicy(
-        allow_networks=parse_networks(tuning.allow_networks),
-        timeout=tuning.fetch_timeout,
-        max_bytes=tuning.fetch_max_bytes,
-        per_host=tuning.fetch_per_host,
-        concurrency=tuning.fetch_concurrency,
-    )
+    policy = _policy(tuning)
     refresh = RefreshConfig(
         policy=policy,
         bounds=ScheduleBounds(min_interval=tuning.min_interval, max_interval=tuning.max_interval),
@@ -78,6 +72,16 @@ def build_configuration(
         scheduling=scheduling,
         pictures=pictures,
         text_model_cache=text_model_cache,
+    )
+
+
+def _policy(tuning: Tuning) -> FetchPolicy:
+    return FetchPolicy(
+        allow_networks=parse_networks(tuning.allow_networks),
+        timeout=tuning.fetch_timeout,
+        max_bytes=tuning.fetch_max_bytes,
+        per_host=tuning.fetch_per_host,
+        concurrency=tuning.fetch_concurrency,
     )
 
 
@@ -115,5 +119,5 @@ def build_picture_config() -> PictureConfig:
     the first one a process built; the web asks this so tests may change the settings)."""
     from django.conf import settings
 
-    policy = configuration().policy
-    return _pictures(settings.NEWSSTAND, policy, Path(settings.DATA_DIR))
+    tuning = settings.NEWSSTAND
+    return _pictures(tuning, _policy(tuning), Path(settings.DATA_DIR))
