@@ -85,24 +85,39 @@ def run_task_worker() -> None:
     call_command("db_worker", queue_name="*", interval=1.0)  # a comma-separated list
 
 
-def _task_worker_thread(worker_id: str) -> threading.Thread:
+def _task_worker_thread(
+    worker_id: str, queues: list[str], excluded: list[str]
+) -> threading.Thread:
     from django_tasks_db.management.commands.db_worker import Worker
 
     worker = Worker(
-        queue_names=["*"],
+        queue_names=queues,
         interval=1.0,
         batch=False,
         backend_name="default",
         startup_delay=False,
         max_tasks=None,
         worker_id=worker_id,
-        excluded_queue_names=[],
+        excluded_queue_names=excluded,
     )
     return threading.Thread(target=worker.run, name=worker_id, daemon=True)
 
 
 def start_background(threads: int, tick: float) -> None:
-    """Task workers and the scheduler as threads of this process (the embedded mode)."""
+    """Task workers and the scheduler as threads of this process (the embedded mode).
+
+    With two threads or more, the first serves the enrich queue alone (sections, stories)
+    and the others every other queue, so fetching and making articles readable go on side
+    by side: a first refresh of a thousand feeds no longer holds back the first stories
+    (the demo on a 2-core machine: docs/demo.md). One thread serves every queue."""
+    from newsstand.tasks import ENRICH_QUEUE
+
     for n in range(threads):
-        _task_worker_thread(f"embedded-{n + 1}").start()
+        if threads == 1:
+            queues, excluded = ["*"], []
+        elif n == 0:
+            queues, excluded = [ENRICH_QUEUE], []
+        else:
+            queues, excluded = ["*"], [ENRICH_QUEUE]
+        _task_worker_thread(f"embedded-{n + 1}", queues, excluded).start()
     Scheduler(tick).start()

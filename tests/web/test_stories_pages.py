@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
-from newsstand.articles.models import Article
 from newsstand.members.roles import Role, set_role
 from newsstand.stories.models import PublisherWeight, Story, StoryArticle
-from newsstand.usecases.stories import assign_stories
 from stories_app.headlines import DUNHAM as DUNHAM_ALL
 from stories_app.headlines import IOS
 
@@ -26,34 +23,6 @@ WIRE = (
     "Apple released version 7.1 of its iOS software for iPhone and iPad on Monday, with "
     "CarPlay support for cars, a faster iPhone 4 and a fix for a crash of the home screen."
 )
-
-
-@pytest.fixture
-def stories(make_article, make_publisher) -> dict[str, Story]:
-    """Three stories: iOS 7.1 (four publishers, two countries, one wire copy), Dunham (two
-    publishers), an iPhone rumour (one)."""
-    made: dict[str, list[Article]] = {"ios": [], "dunham": [], "iphone": []}
-    countries = ["US", "GB", "US", ""]
-    for n, title in enumerate(IOS):
-        publisher = make_publisher(f"Tech {n}", country=countries[n])
-        summary = f"<p>{WIRE}</p>" if n in (1, 2) else ""
-        made["ios"].append(
-            make_article(
-                publisher=publisher,
-                title=title,
-                summary=summary,
-                section="technology",
-                age=timedelta(hours=4 - n),
-            )
-        )
-    for n, title in enumerate(DUNHAM):
-        made["dunham"].append(
-            make_article(title=title, section="entertainment", age=timedelta(hours=3 - n))
-        )
-    made["iphone"].append(make_article(title=IPHONE[0], section="technology"))
-    ids = [a.pk for group in made.values() for a in group]
-    assign_stories(ids, now=timezone.now())
-    return {name: StoryArticle.objects.get(article=group[0]).story for name, group in made.items()}
 
 
 def text(response) -> str:
