@@ -9,7 +9,7 @@ publishers ("N more from ..."). Then it counts the articles stored in each 10-se
 window for ``--minutes`` and reports the longest gap between two new articles. Prints
 one line per run; the CPU is the whole process group's.
 
-    .venv/bin/python bench/demo_start.py [--runs 1] [--minutes 5]
+    cd bench && ../.venv/bin/python demo_start.py [--runs 1] [--minutes 5]
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ import sys
 import tempfile
 import time
 import urllib.request
-from contextlib import closing, suppress
+from collections.abc import Iterator
+from contextlib import closing, contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 STORY_LINE = re.compile(r'class="coverage-line"><a href="/story/\d+/">\d+ more from')
@@ -59,12 +61,21 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run(minutes: float) -> dict[str, float]:
+@dataclass
+class Demo:
+    base: str
+    database: Path
+    started: float  # time.monotonic() at the start
+
+
+@contextmanager
+def running_demo() -> Iterator[Demo]:
+    """A fresh `newsstand demo` in an empty folder on a free port, stopped at the end."""
     with tempfile.TemporaryDirectory(prefix="newsstand-demo-bench-") as folder:
         port = _free_port()
         env = dict(os.environ, NEWSSTAND_DATA_DIR=folder, NEWSSTAND_BIND=f"127.0.0.1:{port}")
         env.pop("DATABASE_URL", None)
-        start = time.monotonic()
+        started = time.monotonic()
         process = subprocess.Popen(
             [sys.executable, "-m", "newsstand.cli", "demo"],
             env=env,
@@ -72,31 +83,8 @@ def run(minutes: float) -> dict[str, float]:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
-        base, database = f"http://127.0.0.1:{port}", Path(folder) / "newsstand.sqlite3"
-        first_article = first_story = 0.0
         try:
-            while time.monotonic() - start < 600 and not first_story:
-                page = _front(base)
-                now = time.monotonic() - start
-                if not first_article and 'href="/article/' in page:
-                    first_article = now
-                if STORY_LINE.search(page):
-                    first_story = now
-                time.sleep(0.5)
-            counts, gaps, last_new, previous = [], [], time.monotonic(), _count(database)
-            until = time.monotonic() + minutes * 60
-            window_start, in_window = time.monotonic(), 0
-            while time.monotonic() < until:
-                time.sleep(1)
-                current = _count(database)
-                if current > previous:
-                    gaps.append(time.monotonic() - last_new)
-                    last_new = time.monotonic()
-                    in_window += current - previous
-                    previous = current
-                if time.monotonic() - window_start >= 10:
-                    counts.append(in_window)
-                    window_start, in_window = time.monotonic(), 0
+            yield Demo(f"http://127.0.0.1:{port}", Path(folder) / "newsstand.sqlite3", started)
         finally:
             with suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGINT)
@@ -105,15 +93,64 @@ def run(minutes: float) -> dict[str, float]:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
-        return {
-            "first_article_s": first_article,
-            "first_story_s": first_story,
-            "longest_gap_s": max(gaps, default=float("nan")),
-            "windows_without_news": sum(1 for c in counts if c == 0),
-            "windows": len(counts),
-            "median_per_10s": sorted(counts)[len(counts) // 2] if counts else 0,
-            "cpu_s": _children_cpu(),
-        }
+
+
+def wait_for_stories(demo: Demo, times: dict[str, float] | None = None) -> str:
+    """The front page once it shows a story of several publishers (at most ten minutes);
+    ``times`` gets the seconds to the first article and to that story."""
+    times = {} if times is None else times
+    page = ""
+    while time.monotonic() - demo.started < 600:
+        page = _front(demo.base)
+        now = time.monotonic() - demo.started
+        if "first_article" not in times and 'href="/article/' in page:
+            times["first_article"] = now
+        if STORY_LINE.search(page):
+            times["first_story"] = now
+            return page
+        time.sleep(0.5)
+    return page
+
+
+def arrivals(database: Path, minutes: float) -> dict[str, float]:
+    """New articles in each 10-second window over ``minutes``, and the longest gap."""
+    counts: list[int] = []
+    gaps: list[float] = []
+    last_new, previous = time.monotonic(), _count(database)
+    until = time.monotonic() + minutes * 60
+    window_start, in_window = time.monotonic(), 0
+    while time.monotonic() < until:
+        time.sleep(1)
+        current = _count(database)
+        if current > previous:
+            gaps.append(time.monotonic() - last_new)
+            last_new, in_window, previous = (
+                time.monotonic(),
+                in_window + current - previous,
+                current,
+            )
+        if time.monotonic() - window_start >= 10:
+            counts.append(in_window)
+            window_start, in_window = time.monotonic(), 0
+    return {
+        "longest_gap_s": max(gaps, default=float("nan")),
+        "windows_without_news": sum(1 for c in counts if c == 0),
+        "windows": len(counts),
+        "median_per_10s": sorted(counts)[len(counts) // 2] if counts else 0,
+    }
+
+
+def run(minutes: float) -> dict[str, float]:
+    times: dict[str, float] = {}
+    with running_demo() as demo:
+        wait_for_stories(demo, times)
+        flow = arrivals(demo.database, minutes)
+    return {
+        "first_article_s": times.get("first_article", float("nan")),
+        "first_story_s": times.get("first_story", float("nan")),
+        **flow,
+        "cpu_s": _children_cpu(),
+    }
 
 
 def main() -> None:
