@@ -85,9 +85,7 @@ def run_task_worker() -> None:
     call_command("db_worker", queue_name="*", interval=1.0)  # a comma-separated list
 
 
-def _task_worker_thread(
-    worker_id: str, queues: list[str], excluded: list[str]
-) -> threading.Thread:
+def _task_worker_thread(worker_id: str, queues: list[str], excluded: list[str]) -> threading.Thread:
     from django_tasks_db.management.commands.db_worker import Worker
 
     worker = Worker(
@@ -113,6 +111,7 @@ def start_background(threads: int, tick: float) -> None:
     from newsstand.tasks import ENRICH_QUEUE
 
     for n in range(threads):
+        excluded: list[str]
         if threads == 1:
             queues, excluded = ["*"], []
         elif n == 0:
