@@ -23,12 +23,17 @@ LAUNCH_ARGS = [
 ]
 
 
-def require_chromium() -> None:
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing (make browser, or apt-get install chromium)"
+def _require(path: Path, how: str) -> None:
+    """A skip naming how to get ``path`` when it is missing; a failure under CI."""
+    if not path.exists():
+        message = f"{path} is missing ({how})"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
+
+
+def require_chromium() -> None:
+    _require(CHROMIUM, "make browser, or apt-get install chromium")
 
 
 @contextmanager
@@ -47,11 +52,7 @@ def chromium() -> Iterator[Any]:
 
 def require_axe() -> str:
     """axe-core's script, or a skip (a failure under CI) naming how to get it."""
-    if not AXE.exists():
-        message = f"{AXE} is missing (make browser, or scripts/ensure-axe)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    _require(AXE, "make browser, or scripts/ensure-axe")
     return AXE.read_text(encoding="utf-8")
 
 
