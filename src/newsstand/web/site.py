@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
@@ -116,22 +117,64 @@ def _shell_version() -> str:
     return digest.hexdigest()[:12]
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A page that says one thing and offers the way back to the front page."""
+
+    title: str
+    heading: str
+    text: str
+    action: str
+
+
+def _offline() -> Notice:
+    return Notice(
+        _("Offline"),
+        _("You are offline"),
+        _(
+            "This page was not kept for offline reading. The pages you read lately and the "
+            "articles you saved open without a network; everything else returns when you "
+            "are back online."
+        ),
+        _("Try the front page"),
+    )
+
+
+def _not_found() -> Notice:
+    return Notice(
+        _("Page not found"),
+        _("This page is not here"),
+        _("The address may be mistyped, or the page may have been removed."),
+        _("Back to the front page"),
+    )
+
+
+def _server_error() -> Notice:
+    return Notice(
+        _("Something went wrong"),
+        _("Something went wrong on our side"),
+        _("The page could not be shown. Please try again in a moment."),
+        _("Back to the front page"),
+    )
+
+
 @require_GET
 def offline(request: HttpRequest) -> HttpResponse:
     """What the service worker shows for a page it has not kept when there is no network.
     Drawn without the database (the sections would need it)."""
-    return render(request, "web/offline.html", _no_database())
+    return render(request, "web/notice.html", {"notice": _offline(), **_no_database()})
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "web/404.html", status=404)
+    return render(request, "web/notice.html", {"notice": _not_found()}, status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 page: the site's header and a way back, drawn without the database (it may
     be why the page failed)."""
     try:
-        return render(request, "web/500.html", _no_database(), status=500)
+        context = {"notice": _server_error(), **_no_database()}
+        return render(request, "web/notice.html", context, status=500)
     except Exception:  # the template itself failed: plain words still tell the reader
         log.exception("the 500 page could not be drawn")
         return HttpResponse(
