@@ -12,13 +12,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from PIL import Image
 
+from browser import chromium, require_chromium
 from net.servers import Origin, Reply
 from newsstand.articles.models import Article
 from newsstand.articles.pictures import register_pictures
 from newsstand.configuration import build_picture_config
 from newsstand.usecases.pictures import fetch_pending_pictures
 from newsstand.usecases.stories import assign_stories
-from web.browser import axe_violations, chromium, require_axe, require_chromium
+from web.axe import axe_violations, require_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 VIEWPORTS = {"desk": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}

@@ -168,6 +168,7 @@ def sections_in_use() -> list[Section]:
     """The sections that hold at least one article, in reading order: the navigation
     shows these (an empty section appears once something is filed in it). One ``EXISTS``
     a section on the ``(section, -published_at)`` index, kept in the cache for a minute."""
+    cache = caches[LOCAL_CACHE]
     sections = cache.get(SECTIONS_IN_USE_CACHE_KEY)
     if sections is None:
         used = Exists(Article.objects.filter(section=OuterRef("pk")))
@@ -179,6 +180,7 @@ def sections_in_use() -> list[Section]:
 def publishers_with_articles() -> int:
     """How many publishers have at least one article (the footer's count; subscribed
     publishers whose feeds gave nothing yet are not counted). Cached for a minute."""
+    cache = caches[LOCAL_CACHE]
     count = cache.get(PUBLISHERS_IN_USE_CACHE_KEY)
     if count is None:
         used = Exists(Article.objects.filter(publisher=OuterRef("pk")))
