@@ -23,13 +23,18 @@ LAUNCH_ARGS = [
 ]
 
 
-def require_chromium() -> None:
-    """Skip (fail under CI) when Debian's Chromium is not installed."""
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing (make browser, or apt-get install chromium)"
+def require_file(path: Path, how: str) -> None:
+    """Skip (fail under CI) when ``path`` is missing, saying ``how`` to get it."""
+    if not path.exists():
+        message = f"{path} is missing ({how})"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
+
+
+def require_chromium() -> None:
+    """Skip (fail under CI) when Debian's Chromium is not installed."""
+    require_file(CHROMIUM, "make browser, or apt-get install chromium")
 
 
 @contextmanager

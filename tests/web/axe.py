@@ -3,11 +3,10 @@ from npm, never from a CDN."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
-import pytest
+from browser import require_file
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / ".cache" / "axe-core" / "4.14.1" / "axe.min.js"
@@ -15,11 +14,7 @@ AXE = ROOT / ".cache" / "axe-core" / "4.14.1" / "axe.min.js"
 
 def require_axe() -> str:
     """axe-core's script, or a skip (a failure under CI) naming how to get it."""
-    if not AXE.exists():
-        message = f"{AXE} is missing (make browser, or scripts/ensure-axe)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    require_file(AXE, "make browser, or scripts/ensure-axe")
     return AXE.read_text(encoding="utf-8")
 
 
